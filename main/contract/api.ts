@@ -1,0 +1,109 @@
+/**
+ * Commands the UI sends to the engine, and what each returns. One declaration serves both
+ * transports (Electron IPC through the preload bridge, and HTTP + WebSocket for browsers).
+ * Payloads are validated with the zod schemas below at every boundary; results cross as
+ * `Result` objects, never as thrown errors.
+ */
+import { z } from 'zod';
+import type { CallEvent, CallSummary } from './events';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+export const CallIdSchema = z.string().min(1).max(100);
+
+export const commandSchemas = {
+  /** Start a call that replays a recording or transcript (the test and demo path). */
+  'call.startReplay': z.object({
+    file: z.string().min(1),
+    rep: z.string().optional(),
+    lang: z.enum(['en', 'zh', 'auto']).optional(),
+    realtime: z.boolean().optional(),
+  }),
+  /** Start a live call from the configured microphone and system-audio devices. */
+  'call.startLive': z.object({ lang: z.enum(['en', 'zh', 'auto']).optional() }),
+  'call.stop': z.object({}),
+  /** Everything that happened in the current call so far, for a UI that joins late. */
+  'call.snapshot': z.object({}),
+  'cue.feedback': z.object({
+    cueId: z.string().min(1),
+    action: z.enum(['helpful', 'not_helpful', 'pinned', 'dismissed']),
+  }),
+  'call.escalate': z.object({ note: z.string().max(2000).default('') }),
+  'calls.list': z.object({ query: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).optional() }),
+  'calls.get': z.object({ callId: CallIdSchema }),
+  'playbook.get': z.object({}),
+  'settings.get': z.object({}),
+  'settings.set': z.object({ patch: z.record(z.string(), z.unknown()) }),
+  'models.list': z.object({}),
+  'models.pull': z.object({ name: z.string().min(1) }),
+  'models.verify': z.object({ name: z.string().min(1).optional() }),
+  'audio.devices': z.object({}),
+} as const;
+
+export type CommandName = keyof typeof commandSchemas;
+export type CommandArgs<C extends CommandName> = z.input<(typeof commandSchemas)[C]>;
+
+export interface CallListItem {
+  id: string;
+  title: string;
+  source: string;
+  lang: string;
+  startedAt: string;
+  endedAt: string | null;
+  status: 'live' | 'completed' | 'interrupted';
+  durationS: number;
+  competitors: string[];
+  /** Matching transcript line when the list was searched. */
+  snippet?: string;
+}
+
+export interface CallDetail extends CallListItem {
+  events: CallEvent[];
+  summary: CallSummary | null;
+}
+
+/** What each command returns on success. */
+export interface CommandResults {
+  'call.startReplay': { callId: string };
+  'call.startLive': { callId: string };
+  'call.stop': { callId: string | null };
+  'call.snapshot': { callId: string | null; events: CallEvent[] };
+  'cue.feedback': { stored: true };
+  'call.escalate': { escalationId: string };
+  'calls.list': CallListItem[];
+  'calls.get': CallDetail;
+  'playbook.get': PlaybookView;
+  'settings.get': Record<string, unknown>;
+  'settings.set': Record<string, unknown>;
+  'models.list': ModelStatus[];
+  'models.pull': ModelStatus;
+  'models.verify': ModelStatus[];
+  'audio.devices': AudioDevice[];
+}
+
+export interface PlaybookView {
+  dir: string;
+  battlecards: Array<{ id: string; competitor: string; aliases: string[]; theirClaims: string[]; ourFacts: string[]; landmines: string[] }>;
+  talkTracks: Array<{ id: string; title: Record<string, string>; intent: string | null; phrasings: Record<string, string[]>; evidence: string[]; record: { shown: number; helpful: number; notHelpful: number } }>;
+  rules: Array<{ id: string; description: string }>;
+  errors: Array<{ file: string; line: number | null; field: string; message: string }>;
+}
+
+export interface ModelStatus {
+  name: string;
+  languages: string[];
+  sizeBytes: number;
+  state: 'missing' | 'downloading' | 'installed' | 'corrupt';
+  progress?: number;
+  message?: string;
+}
+
+export interface AudioDevice {
+  id: number;
+  name: string;
+  inputChannels: number;
+  hostApi: string;
+}
+
+/** Server-to-UI push messages (besides command results). */
+export type PushMessage = { kind: 'event'; event: CallEvent } | { kind: 'model_progress'; status: ModelStatus };
