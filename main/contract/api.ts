@@ -107,3 +107,13 @@ export interface AudioDevice {
 
 /** Server-to-UI push messages (besides command results). */
 export type PushMessage = { kind: 'event'; event: CallEvent } | { kind: 'model_progress'; status: ModelStatus };
+
+/**
+ * The engine as the UI sees it. The Electron main process exposes it over IPC; the local
+ * server exposes it over HTTP + WebSocket. Implementations never throw from `invoke`.
+ */
+export interface EngineApi {
+  invoke<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<Result<CommandResults[C]>>;
+  /** Receives every push message until the returned function is called. */
+  subscribe(listener: (message: PushMessage) => void): () => void;
+}
