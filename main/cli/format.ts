@@ -1,0 +1,65 @@
+/**
+ * The readable timeline `cuecard replay` prints without `--json`: one line per utterance,
+ * indented lines for what Cuecard understood and showed.
+ */
+import type { CallEvent } from '../contract/events';
+
+function clock(t: number): string {
+  const m = Math.floor(t / 60);
+  const s = t - m * 60;
+  return `${String(m).padStart(2, '0')}:${s.toFixed(1).padStart(4, '0')}`;
+}
+
+/** One or more lines for `event`, or null for events the timeline leaves out. */
+export function formatEvent(event: CallEvent): string | null {
+  switch (event.type) {
+    case 'call_started':
+      return `call ${event.callId} from ${event.source}`;
+    case 'utterance':
+      return `[${clock(event.start)}] ${event.speaker.padEnd(8)} ${event.text}`;
+    case 'intent':
+      return `           · ${event.label} ${event.confidence.toFixed(2)}${event.competitor ? ` (${event.competitor})` : ''}`;
+    case 'cue':
+      return `           ▶ ${event.kind === 'battlecard' ? 'BATTLECARD' : 'TALK-TRACK'} ${event.title}  [rule ${event.rule}]${
+        event.talkTrack?.phrasings[0] ? `\n             “${event.talkTrack.phrasings[0]}”` : ''
+      }`;
+    case 'manager_alert':
+      return `           ! manager notified: ${event.message}`;
+    case 'escalation':
+      return `[${clock(event.t)}] escalation ${event.state}`;
+    case 'feedback':
+      return `[${clock(event.t)}] feedback on ${event.cueId}: ${event.action}`;
+    case 'whisper':
+      return `[${clock(event.t)}] whisper from ${event.from}: ${event.text}`;
+    case 'problem':
+      return `${event.fatal ? 'error' : 'warning'}: ${event.message}`;
+    case 'summary': {
+      const lines = [
+        '',
+        'Summary',
+        `  competitors:  ${event.competitors.join(', ') || '-'}`,
+        `  objections:   ${event.objections.join(', ') || '-'}`,
+        `  stakeholders: ${event.stakeholders.join(', ') || '-'}`,
+        `  next steps:   ${event.nextSteps.map((s) => s.text + (s.when ? ` (${s.when})` : '')).join('; ') || '-'}`,
+        `  talk ratio:   rep ${Math.round(event.talkRatio.rep * 100)}% / customer ${Math.round(event.talkRatio.customer * 100)}%`,
+        `  tags:         ${event.tags.join(', ')}`,
+        '',
+        `Follow-up email: ${event.followUpEmail.subject}`,
+        event.followUpEmail.body
+          .split('\n')
+          .map((l) => `  ${l}`)
+          .join('\n'),
+      ];
+      return lines.join('\n');
+    }
+    case 'call_ended':
+      return `call ended (${event.reason})`;
+    case 'partial':
+    case 'level':
+      return null;
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The playbook format: a folder of YAML files, each a mapping with any of the sections
+ * `playbook`, `evidence`, `battlecards`, `talk_tracks` and `rules`. Sections from all files
+ * are merged. Text a rep reads may be a plain string (used for every language) or a map of
+ * language to text (`{ en: ..., zh: ... }`). See resources/playbooks/README.md.
+ */
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, "-" or "_"');
+
+/** A text per language, or one text for all languages. */
+export const LocalText = z.union([z.string().min(1), z.record(z.enum(['en', 'zh']), z.string().min(1))]);
+export type LocalText = z.infer<typeof LocalText>;
+
+/** A list of texts per language, or one list for all languages. */
+export const LocalList = z.union([
+  z.array(z.string().min(1)),
+  z.record(z.enum(['en', 'zh']), z.array(z.string().min(1))),
+]);
+export type LocalList = z.infer<typeof LocalList>;
+
+export const PlaybookMeta = z
+  .object({
+    name: z.string().min(1),
+    company: LocalText.optional(),
+    product: LocalText.optional(),
+    /** Words that name our own company or product; they never count as a competitor. */
+    own_names: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const Evidence = z
+  .object({
+    id,
+    text: LocalText,
+  })
+  .strict();
+
+export const Battlecard = z
+  .object({
+    id,
+    competitor: LocalText,
+    aliases: z.array(z.string().min(1)).default([]),
+    their_claims: LocalList.default([]),
+    our_facts: LocalList.default([]),
+    landmines: LocalList.default([]),
+    avoid: LocalList.default([]),
+  })
+  .strict();
+
+export const TalkTrack = z
+  .object({
+    id,
+    title: LocalText,
+    /** The intent this talk-track answers, if any (lets rules say "the matching talk-track"). */
+    intent: z.string().min(1).nullable().default(null),
+    phrasings: LocalList,
+    /** Ids of evidence entries to show with the talk-track. */
+    evidence: z.array(id).default([]),
+  })
+  .strict();
+
+const SpeakerCondition = z.enum(['rep', 'customer', 'any']);
+
+export const RuleCondition = z
+  .object({
+    /** The intent (or one of the intents) whose arrival triggers the rule. */
+    intent: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    speaker: SpeakerCondition.default('any'),
+    /** Fire when the intent has been heard this many times (default 1). */
+    count: z.number().int().min(1).max(100).default(1),
+    /** Only occurrences within this many seconds count. */
+    within_s: z.number().positive().optional(),
+    /** Occurrences before the latest of these intents do not count ("without evidence since"). */
+    without: z.array(z.string().min(1)).default([]),
+    /** Fire only if one of these intents was heard earlier in the call. */
+    after: z.array(z.string().min(1)).default([]),
+    /** Only when this competitor (battlecard id) is named. */
+    competitor: id.optional(),
+    /** Minimum intent confidence, 0..1 (default: the model's own threshold). */
+    min_confidence: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const ShowAction = z
+  .object({
+    /** `battlecard` = the named competitor's; `talk_track` = the one for the matched intent. */
+    show: z.union([
+      z.enum(['battlecard', 'talk_track']),
+      z.object({ battlecard: id }).strict(),
+      z.object({ talk_track: id }).strict(),
+    ]),
+  })
+  .strict();
+
+export const AlertAction = z.object({ alert_manager: LocalText }).strict();
+
+export const RuleAction = z.union([ShowAction, AlertAction]);
+
+export const Rule = z
+  .object({
+    id,
+    description: LocalText.optional(),
+    enabled: z.boolean().default(true),
+    when: RuleCondition,
+    then: z.array(RuleAction).min(1),
+    /** `once_per_call`, or a cooldown per shown item in seconds (default 60). */
+    repeat: z
+      .union([z.literal('once_per_call'), z.object({ cooldown_s: z.number().min(0) }).strict()])
+      .default({ cooldown_s: 60 }),
+  })
+  .strict();
+
+export const PlaybookFile = z
+  .object({
+    playbook: PlaybookMeta.optional(),
+    evidence: z.array(Evidence).optional(),
+    battlecards: z.array(Battlecard).optional(),
+    talk_tracks: z.array(TalkTrack).optional(),
+    rules: z.array(Rule).optional(),
+  })
+  .strict();
+
+export type PlaybookMeta = z.infer<typeof PlaybookMeta>;
+export type Evidence = z.infer<typeof Evidence>;
+export type Battlecard = z.infer<typeof Battlecard>;
+export type TalkTrack = z.infer<typeof TalkTrack>;
+export type Rule = z.infer<typeof Rule>;
+export type RuleCondition = z.infer<typeof RuleCondition>;
+export type RuleAction = z.infer<typeof RuleAction>;
+export type PlaybookFile = z.infer<typeof PlaybookFile>;
