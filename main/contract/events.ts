@@ -105,6 +105,8 @@ export interface CueEvent {
   /** Utterance that triggered the rule. */
   utteranceId: string;
   t: number;
+  /** Wall-clock milliseconds from the utterance becoming final to this cue. */
+  latencyMs: number;
   battlecard?: BattlecardContent;
   talkTrack?: TalkTrackContent;
 }

@@ -283,6 +283,7 @@ export class CallSession {
     let firstCueId: string | null = null;
     for (const item of firing.shows) {
       const cue = this.buildCue(item, firing, utterance, lang, this.stepTime(source, receivedAt));
+      cue.latencyMs = Math.round((this.now() - receivedAt) * 1000) / 1000;
       firstCueId ??= cue.id;
       this.cues.push(cue);
       this.publish(cue);
@@ -307,6 +308,7 @@ export class CallSession {
       rule: firing.rule.id,
       utteranceId: utterance.id,
       t,
+      latencyMs: 0,
     };
     if (item.kind === 'battlecard') {
       const card = item.battlecard;

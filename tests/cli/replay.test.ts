@@ -1,0 +1,170 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CallEvent } from '../../main/contract/events';
+import { describeWithShared, REPO_ROOT, sharedPath } from '../helpers/shared';
+
+const run = promisify(execFile);
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'cuecard-cli-'));
+const db = path.join(tmp, 'calls.db');
+// No ASR model is installed for these tests: recordings must stop with the pull hint.
+const env = { ...process.env, CUECARD_DATA_DIR: tmp, CUECARD_MODEL_MIRROR: '' };
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cuecard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'bin/cuecard.mjs'), ...args], {
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function events(stdout: string): CallEvent[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+}
+
+function score(truth: string, stdout: string): { code: number; report: string } {
+  const file = path.join(tmp, `${path.basename(truth)}.ndjson`);
+  writeFileSync(file, stdout);
+  const r = spawnSync('python3', [sharedPath('fixtures/check_cues.py'), truth, file], { encoding: 'utf8' });
+  return { code: r.status ?? -1, report: r.stdout + r.stderr };
+}
+
+describeWithShared('cuecard replay on the shared call transcripts', () => {
+  for (const [name, rep] of [
+    ['en-medtech-pump', 'Alex Chen'],
+    ['zh-medtech-pump', '李明'],
+  ]) {
+    it(`finds every expected cue in ${name} and ends with a summary`, async () => {
+      const r = await cuecard('replay', sharedPath(`fixtures/transcripts/${name}.vtt`), '--rep', rep, '--json', '--db', db);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const scored = score(sharedPath(`fixtures/calls/${name}.truth.json`), r.stdout);
+      expect(scored.report).toMatch(/cues 5\/5, must_not violations 0/);
+      expect(scored.code).toBe(0);
+
+      const all = events(r.stdout);
+      const summary = all.findLast((e) => e.type === 'summary');
+      expect(summary).toBeDefined();
+      expect(all.at(-1)?.type).toBe('call_ended');
+      if (summary?.type !== 'summary') return;
+      expect(summary.competitors).toEqual([name.startsWith('zh') ? '瀚途医疗' : 'Helix Devices']);
+      expect(summary.objections).toEqual(['price_objection', 'budget_freeze', 'stall']);
+      expect(summary.followUpEmail.lang).toBe(name.slice(0, 2));
+    });
+  }
+
+  it('stores the replayed calls so they can be listed, searched and shown', async () => {
+    const list = await cuecard('calls', 'list', '--db', db, '--json');
+    expect(list.code).toBe(0);
+    const calls = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(calls.map((c) => c.title)).toEqual(expect.arrayContaining(['en-medtech-pump.vtt', 'zh-medtech-pump.vtt']));
+
+    const found = await cuecard('calls', 'list', '--db', db, '--search', '预算', '--json');
+    expect(found.stdout.trim().split('\n').map((l) => JSON.parse(l).title)).toEqual(['zh-medtech-pump.vtt']);
+
+    const en = calls.find((c) => c.title === 'en-medtech-pump.vtt');
+    const shown = await cuecard('calls', 'show', en.id, '--db', db);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/BATTLECARD Helix Devices/);
+    expect(shown.stdout).toMatch(/Follow-up email/);
+  });
+
+  it('prints a readable timeline without --json', async () => {
+    const r = await cuecard('replay', sharedPath('fixtures/transcripts/en-medtech-pump.vtt'), '--rep', 'Alex Chen', '--db', db);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\[00:21\.6\] customer +It is\. We are also looking at Helix Devices/);
+    expect(r.stdout).toMatch(/▶ BATTLECARD Helix Devices/);
+    expect(r.stdout).toMatch(/! manager notified:/);
+    expect(r.stdout).not.toMatch(/^\{/m);
+  });
+
+  it('replays the real people transcripts and finds the moments a reader finds', async () => {
+    const en = events((await cuecard('replay', sharedPath('fixtures/transcripts/real/en-phone-plan-cancellation.vtt'), '--rep', 'Tom', '--json', '--db', db)).stdout);
+    const labelsOf = (all: CallEvent[], pattern: RegExp) => {
+      const u = all.find((e) => e.type === 'utterance' && pattern.test(e.text));
+      expect(u, String(pattern)).toBeDefined();
+      return all.filter((e) => e.type === 'intent' && u?.type === 'utterance' && e.utteranceId === u.id).map((e) => (e.type === 'intent' ? e.label : ''));
+    };
+    expect(labelsOf(en, /spending over \$50 a month/)).toContain('price_objection');
+    expect(labelsOf(en, /gonna just gonna try another company/)).toContain('competitor_mention');
+    expect(en.at(-1)?.type).toBe('call_ended');
+
+    const zh = events((await cuecard('replay', sharedPath('fixtures/transcripts/real/zh-ecommerce-presales-pc.vtt'), '--rep', '客服', '--json', '--db', db)).stdout);
+    expect(labelsOf(zh, /不是我用我帮朋友买/)).toEqual(expect.arrayContaining(['decision_maker', 'price_objection']));
+    expect(labelsOf(zh, /我再看看/)).toContain('stall');
+  });
+
+  it('finds speech on both channels of a recording, then names `cuecard models pull` when no ASR model is installed', async () => {
+    const r = await cuecard('replay', sharedPath('fixtures/calls/en-medtech-pump.wav'), '--json', '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cuecard models pull/);
+    expect(r.stderr).toMatch(/speech on rep: \d+ segment/);
+    expect(r.stderr).toMatch(/speech on customer: \d+ segment/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+});
+
+describe('cuecard replay input errors', () => {
+  it('names the file when it does not exist', async () => {
+    const r = await cuecard('replay', path.join(tmp, 'missing.vtt'), '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/missing\.vtt: no such file/);
+  });
+
+  it('names the file and line of a broken transcript', async () => {
+    const file = path.join(tmp, 'broken.vtt');
+    writeFileSync(file, 'WEBVTT\n\n1\n00:00:01.000 --> banana\n<v A>hello\n');
+    const r = await cuecard('replay', file, '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/broken\.vtt.*line 4/);
+  });
+
+  it('names the file when a recording is not 16-bit PCM', async () => {
+    const file = path.join(tmp, 'float.wav');
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0);
+    header.writeUInt32LE(36 + 8, 4);
+    header.write('WAVEfmt ', 8);
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(3, 20); // IEEE float
+    header.writeUInt16LE(1, 22);
+    header.writeUInt32LE(16000, 24);
+    header.writeUInt32LE(64000, 28);
+    header.writeUInt16LE(4, 32);
+    header.writeUInt16LE(32, 34);
+    header.write('data', 36);
+    header.writeUInt32LE(8, 40);
+    writeFileSync(file, Buffer.concat([header, Buffer.alloc(8)]));
+    const r = await cuecard('replay', file, '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/float\.wav/);
+    expect(r.stderr).toMatch(/16-bit/);
+  });
+
+  it('rejects an unknown --lang', async () => {
+    const r = await cuecard('replay', 'x.vtt', '--lang', 'fr');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--lang must be en, zh or auto/);
+  });
+
+  it('names the playbook file and line of a broken playbook', async () => {
+    const dir = path.join(tmp, 'bad-playbook');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'rules.yaml'), 'rules:\n  - id: r\n    when: { intent: stall, count: -1 }\n    then: [{ show: talk_track }]\n');
+    const r = await cuecard('replay', 'x.vtt', '--playbook', dir, '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rules\.yaml:3: rules\[0\]\.when\.count/);
+  });
+});
