@@ -35,4 +35,10 @@ else
   npm ci --no-audit --no-fund
 fi
 node scripts/ensure-native.mjs node
+
+# A PulseAudio rig with two null sinks gives the live-capture test real input devices on
+# machines without a sound card (Linux with apt only).
+if [ "$(uname -s)" = "Linux" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  bash scripts/audio/setup-pulse.sh || echo "[setup] PulseAudio rig unavailable: the live-capture test will say it skips"
+fi
 echo "[setup] done"

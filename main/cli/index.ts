@@ -48,7 +48,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await modelsCommand(rest, io);
       case 'ui': {
         const { uiCommand } = await import('../server/ui-command');
-        return await uiCommand(rest, io);
+        return await uiCommand(rest, { stdout: io.out, stderr: io.err });
       }
       case undefined:
       case 'help':

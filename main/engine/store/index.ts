@@ -1,0 +1,12 @@
+/** The call database: storage, full-text search, data folder. */
+export { benchStoreWrites, type StoreWriteBench } from './bench';
+export {
+  type CallEndReason,
+  CallStore,
+  type NewCall,
+  type SearchHit,
+  type TalkTrackRecord,
+} from './call-store';
+export { StoreError } from './errors';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration, migrate } from './migrations';
+export { defaultDataDir, defaultDbPath } from './paths';
