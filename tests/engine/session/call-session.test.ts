@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { CallEvent, Speaker } from '../../../main/contract/events';
+import { competitorNames, loadPlaybook, localText } from '../../../main/engine/playbook/load';
+import { defaultPlaybookDir } from '../../../main/engine/resources';
+import { RuleSet } from '../../../main/engine/rules/engine';
+import { CallSession, type CallRecorder, type IntentModel } from '../../../main/engine/session/call-session';
+import type { CallSource, SourceUtterance } from '../../../main/engine/session/source';
+import { CompetitorMatcher } from '../../../main/engine/intents/competitors';
+import { summarizeCall } from '../../../main/engine/summary/summarize';
+
+const playbook = loadPlaybook(defaultPlaybookDir());
+const competitors = new CompetitorMatcher(
+  playbook.battlecards.map((b) => ({ id: b.id, name: localText(b.competitor, 'en'), aliases: competitorNames(b) })),
+);
+
+/** Labels by exact sentence: stands in for the intent model so session logic is tested alone. */
+class LookupIntentModel implements IntentModel {
+  constructor(private readonly labels: Record<string, string[]>) {}
+  async classify(input: { text: string }) {
+    return (this.labels[input.text] ?? []).map((label) => ({ label, confidence: 0.9 }));
+  }
+}
+
+class ListSource implements CallSource {
+  readonly description = 'test call';
+  constructor(
+    private readonly turns: Array<[Speaker, string, number, number]>,
+    private readonly failAfter?: number,
+  ) {}
+  async run(sink: Parameters<CallSource['run']>[0], { signal }: { signal: AbortSignal }) {
+    for (const [i, [speaker, text, start, end]] of this.turns.entries()) {
+      if (signal.aborted) return;
+      if (this.failAfter === i) throw Object.assign(new Error('microphone unplugged'), { code: 'device_lost' });
+      sink.partial(speaker, text.split(' ')[0], start + 0.2);
+      sink.utterance({ speaker, text, start, end } satisfies SourceUtterance);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+function session(source: CallSource, labels: Record<string, string[]>, recorder?: CallRecorder) {
+  return new CallSession(
+    { playbook, rules: new RuleSet(playbook), intents: new LookupIntentModel(labels), competitors, summarize: summarizeCall, recorder },
+    { source, lang: 'en' },
+  );
+}
+
+const turns: Array<[Speaker, string, number, number]> = [
+  ['rep', 'Hi, this is Alex.', 0, 2],
+  ['customer', 'We are also looking at Helix, they are cheaper.', 3, 6],
+  ['rep', 'Our screen is bigger than Helix.', 7, 9],
+  ['rep', 'Helix support is worse.', 10, 12],
+  ['rep', 'People like us more than Helix.', 13, 15],
+  ['customer', 'Let me think about it.', 16, 18],
+];
+const labels = {
+  'We are also looking at Helix, they are cheaper.': ['price_objection'],
+  'Our screen is bigger than Helix.': ['rep_competitor_comparison'],
+  'Helix support is worse.': ['rep_competitor_comparison'],
+  'People like us more than Helix.': ['rep_competitor_comparison'],
+  'Let me think about it.': ['stall'],
+};
+
+describe('a call session', () => {
+  it('publishes utterances, intents, cues, the manager alert and the summary in call order', async () => {
+    const s = session(new ListSource(turns), labels);
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    await s.run();
+
+    expect(events[0].type).toBe('call_started');
+    expect(events.at(-2)?.type).toBe('summary');
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'completed' });
+    const cues = events.filter((e) => e.type === 'cue');
+    expect(cues.map((c) => [c.kind, c.refId])).toEqual([
+      ['battlecard', 'helix-devices'],
+      ['talk_track', 'price_objection'],
+      ['talk_track', 'cite_evidence_when_comparing'],
+      ['talk_track', 'stall'],
+    ]);
+    // Each cue comes right after the utterance that triggered it, at its end time or later.
+    for (const cue of cues) {
+      const u = events.find((e) => e.type === 'utterance' && e.id === cue.utteranceId);
+      expect(u?.type === 'utterance' && cue.t >= u.end && cue.t < u.end + 1).toBe(true);
+      expect(cue.latencyMs).toBeGreaterThanOrEqual(0);
+    }
+    const alert = events.find((e) => e.type === 'manager_alert');
+    expect(alert).toMatchObject({ rule: 'evidence-when-comparing', cueId: cues[2].id });
+    const battlecard = cues[0];
+    expect(battlecard.competitor).toBe('Helix Devices');
+    expect(battlecard.battlecard?.landmines.length).toBeGreaterThan(0);
+    expect(cues[1].talkTrack?.phrasings.length).toBeGreaterThanOrEqual(3);
+    expect(events.some((e) => e.type === 'partial')).toBe(true);
+  });
+
+  it('names the competitor from the playbook even when the model did not label the sentence', async () => {
+    const s = session(new ListSource([['customer', 'helix devices quoted us less', 1, 3]]), {});
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    await s.run();
+    expect(events.find((e) => e.type === 'intent')).toMatchObject({ label: 'competitor_mention', competitor: 'Helix Devices' });
+  });
+
+  it('writes every event to the recorder and ends the call there', async () => {
+    const recorded: string[] = [];
+    const recorder: CallRecorder = {
+      startCall: (c) => recorded.push(`start:${c.title}`),
+      recordEvent: (_id, e) => recorded.push(e.type),
+      endCall: (_id, reason) => recorded.push(`end:${reason}`),
+    };
+    await session(new ListSource(turns.slice(0, 2)), labels, recorder).run();
+    expect(recorded[0]).toBe('start:test call');
+    expect(recorded).toContain('cue');
+    expect(recorded.at(-1)).toBe('end:completed');
+  });
+
+  it('keeps coaching when storage fails', async () => {
+    const recorder: CallRecorder = {
+      startCall: () => {},
+      recordEvent: () => {
+        throw new Error('disk full');
+      },
+      endCall: () => {},
+    };
+    const s = session(new ListSource(turns), labels, recorder);
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    await s.run();
+    expect(events.filter((e) => e.type === 'cue')).toHaveLength(4);
+  });
+
+  it('ends with a fatal problem, a summary of what was heard, and reason "error" when the source fails', async () => {
+    const s = session(new ListSource(turns, 3), labels);
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    await s.run();
+    expect(events.find((e) => e.type === 'problem')).toMatchObject({ code: 'device_lost', fatal: true, message: 'microphone unplugged' });
+    expect(events.filter((e) => e.type === 'utterance')).toHaveLength(3);
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'error' });
+  });
+
+  it('records feedback and escalations only for the current call', async () => {
+    const s = session(new ListSource(turns.slice(0, 2)), labels);
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    const running = s.run();
+    await running;
+    const cue = events.find((e) => e.type === 'cue');
+    expect(s.feedback(cue!.type === 'cue' ? cue!.id : '', 'helpful')).toBe(true);
+    expect(s.feedback('no-such-cue', 'helpful')).toBe(false);
+    const id = s.escalate('customer wants a discount');
+    const escalation = events.find((e) => e.type === 'escalation');
+    expect(escalation).toMatchObject({ id, state: 'requested' });
+    expect(escalation?.type === 'escalation' && escalation.note).toMatch(/customer wants a discount[\s\S]*Helix/);
+  });
+
+  it('stops early when asked, with reason "stopped"', async () => {
+    const endless: CallSource = {
+      description: 'endless',
+      run: (_sink, { signal }) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
+    };
+    const s = session(endless, {});
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    const running = s.run();
+    await s.stop();
+    await running;
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'stopped' });
+  });
+});
