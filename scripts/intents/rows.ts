@@ -1,0 +1,64 @@
+/**
+ * Reads labelled intent rows (JSONL). Every problem names the file and the line. `lang` may be
+ * missing (detected from the text); an empty or missing `labels` means none.
+ */
+import { readFileSync } from 'node:fs';
+import { INTENT_LABELS } from '../../main/contract/events';
+import { detectLang } from '../../main/engine/text/lang';
+import type { IntentRow } from './dataset-types';
+
+const SPEAKERS = new Set(['rep', 'customer', 'unknown']);
+const KNOWN_LABELS = new Set<string>([...INTENT_LABELS, 'none']);
+
+/** Parses one JSONL file; throws an Error naming `file:line` and the field on bad input. */
+export function readIntentRows(file: string): IntentRow[] {
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${file}: cannot read labelled rows (${(error as Error).message})`);
+  }
+  const rows: IntentRow[] = [];
+  content.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim()) return;
+    const where = `${file}:${index + 1}`;
+    let raw: Record<string, unknown>;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      throw new Error(`${where}: not valid JSON (${(error as Error).message})`);
+    }
+    if (typeof raw.text !== 'string') throw new Error(`${where}: field "text" must be a string`);
+    const speaker = raw.speaker ?? 'unknown';
+    if (typeof speaker !== 'string' || !SPEAKERS.has(speaker)) {
+      throw new Error(`${where}: field "speaker" must be rep, customer or unknown`);
+    }
+    const labels = raw.labels ?? [];
+    if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string')) {
+      throw new Error(`${where}: field "labels" must be an array of strings`);
+    }
+    const unknown = labels.find((l) => !KNOWN_LABELS.has(l));
+    if (unknown) throw new Error(`${where}: field "labels" has unknown label "${unknown}"`);
+    const lang = raw.lang === undefined ? detectLang(raw.text) : raw.lang;
+    if (lang !== 'en' && lang !== 'zh') throw new Error(`${where}: field "lang" must be en or zh`);
+    const row: IntentRow = {
+      text: raw.text,
+      speaker: speaker as IntentRow['speaker'],
+      lang,
+      labels: (labels as string[]).filter((l) => l !== 'none'),
+    };
+    if (raw.prev !== undefined && raw.prev !== null) {
+      const prev = raw.prev as Record<string, unknown>;
+      if (typeof prev.text !== 'string')
+        throw new Error(`${where}: field "prev.text" must be a string`);
+      const prevSpeaker = prev.speaker ?? 'unknown';
+      if (typeof prevSpeaker !== 'string' || !SPEAKERS.has(prevSpeaker)) {
+        throw new Error(`${where}: field "prev.speaker" must be rep, customer or unknown`);
+      }
+      row.prev = { text: prev.text, speaker: prevSpeaker as IntentRow['speaker'] };
+    }
+    if (typeof raw.template === 'string') row.template = raw.template;
+    rows.push(row);
+  });
+  return rows;
+}

@@ -1,0 +1,164 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  defaultIntentModelDir,
+  IntentClassifier,
+  type IntentInput,
+  IntentModelError,
+} from '../../../main/engine/intents/classifier';
+
+let classifier: IntentClassifier;
+const labelsOf = async (input: IntentInput) =>
+  (await classifier.classify(input)).map((s) => s.label);
+const customer = (text: string, lang: 'en' | 'zh' = 'en'): IntentInput => ({
+  text,
+  speaker: 'customer',
+  lang,
+});
+const rep = (text: string, lang: 'en' | 'zh' = 'en'): IntentInput => ({
+  text,
+  speaker: 'rep',
+  lang,
+});
+
+beforeAll(async () => {
+  classifier = await IntentClassifier.load();
+});
+afterAll(async () => {
+  await classifier.dispose();
+});
+
+describe('IntentClassifier with the bundled ONNX model', () => {
+  it('labels unseen English customer objections', async () => {
+    expect(
+      await labelsOf(customer('Honestly the cost is way more than we budgeted for this.')),
+    ).toContain('price_objection');
+    expect(await labelsOf(customer("our budget's frozen until next year"))).toContain(
+      'budget_freeze',
+    );
+    expect(await labelsOf(customer('let me run this by my director before we commit'))).toContain(
+      'decision_maker',
+    );
+    expect(
+      await labelsOf(customer('do you have any case studies from clinics like ours')),
+    ).toContain('evidence_request');
+    expect(await labelsOf(customer('thursday at two works, send the invite'))).toContain(
+      'next_step_commitment',
+    );
+  });
+
+  it('labels an unnamed or unknown competitor with a price comparison', async () => {
+    const labels = await labelsOf(
+      customer("We've been talking to Zentrix as well, they came in about thirty percent lower."),
+    );
+    expect(labels).toContain('competitor_mention');
+  });
+
+  it('labels unseen Chinese customer turns', async () => {
+    expect(await labelsOf(customer('太贵了，超出我们的预算了', 'zh'))).toContain('price_objection');
+    expect(await labelsOf(customer('今年预算冻结了，明年再说', 'zh'))).toContain('budget_freeze');
+    expect(await labelsOf(customer('这个要我们院长拍板', 'zh'))).toContain('decision_maker');
+    expect(await labelsOf(customer('我再考虑考虑吧', 'zh'))).toEqual(['stall']);
+    expect(await labelsOf(customer('我们也在跟鑫达谈，他们便宜三成', 'zh'))).toContain(
+      'competitor_mention',
+    );
+  });
+
+  it('labels rep moves in both languages', async () => {
+    expect(await labelsOf(rep('could we book a demo with your team on wednesday'))).toEqual([
+      'rep_next_step_proposal',
+    ]);
+    expect(
+      await labelsOf(rep('a study at five hospitals found a 25 percent drop in errors')),
+    ).toEqual(['rep_cites_evidence']);
+    expect(await labelsOf(rep('compared to Zentrix our battery lasts twice as long'))).toEqual([
+      'rep_competitor_comparison',
+    ]);
+    expect(await labelsOf(rep('下周二给您做个演示，您看方便吗', 'zh'))).toEqual([
+      'rep_next_step_proposal',
+    ]);
+    expect(await labelsOf(rep('三家医院的数据显示差错下降了百分之二十', 'zh'))).toEqual([
+      'rep_cites_evidence',
+    ]);
+  });
+
+  it('gives no price objection when the price is negated or only asked about', async () => {
+    for (const input of [
+      customer("the cost isn't what's holding us back"),
+      customer("what's included in the monthly price?"),
+      customer('价格倒不是我们担心的', 'zh'),
+      customer('报价里面包括安装吗？', 'zh'),
+    ]) {
+      expect(await labelsOf(input), input.text).toEqual([]);
+    }
+  });
+
+  it('gives no customer label when the rep repeats the customer', async () => {
+    expect(await labelsOf(rep("so money's a bit tight on your side?"))).toEqual([]);
+    expect(await labelsOf(rep('所以您觉得预算比较紧是吗？', 'zh'))).toEqual([]);
+  });
+
+  it('lets the side matter: the same words from the rep carry no customer intent', async () => {
+    expect(await labelsOf(customer('the price is too high'))).toContain('price_objection');
+    expect(await labelsOf(rep('the price is too high'))).toEqual([]);
+    expect(
+      await labelsOf({ text: 'the price is too high', speaker: 'unknown', lang: 'en' }),
+    ).toContain('price_objection');
+  });
+
+  it('reads a short reply in the light of the previous turn', async () => {
+    const reply = "yes, that's exactly the problem";
+    const price = async (previous: string) =>
+      (
+        await classifier.scores({
+          ...customer(reply),
+          previous: { text: previous, speaker: 'rep' },
+        })
+      ).find((s) => s.label === 'price_objection')!.confidence;
+    expect(await price('so is the cost what worries you most?')).toBeGreaterThan(
+      await price('did the installation go smoothly last week?'),
+    );
+  });
+
+  it('returns calibrated confidences for every label, best first', async () => {
+    const scores = await classifier.scores(customer('the weather has been great this week'));
+    expect(scores.map((s) => s.label).sort()).toEqual([...classifier.meta.labels].sort());
+    for (const s of scores) expect(s.confidence).toBeGreaterThanOrEqual(0);
+    for (const s of scores) expect(s.confidence).toBeLessThanOrEqual(1);
+    expect(scores[0].confidence).toBeGreaterThanOrEqual(scores[scores.length - 1].confidence);
+    expect(await classifier.classify(customer('the weather has been great this week'))).toEqual([]);
+  });
+});
+
+describe('IntentClassifier.load errors', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cuecard-intent-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names the missing model folder', async () => {
+    const missing = path.join(dir, 'nowhere');
+    await expect(IntentClassifier.load(missing)).rejects.toThrow(path.join(missing, 'meta.json'));
+  });
+
+  it('names a corrupt model file', async () => {
+    const corrupt = path.join(dir, 'corrupt');
+    rmSync(corrupt, { recursive: true, force: true });
+    mkdirSync(corrupt);
+    copyFileSync(path.join(defaultIntentModelDir(), 'meta.json'), path.join(corrupt, 'meta.json'));
+    writeFileSync(path.join(corrupt, 'intent.onnx'), 'not an onnx model');
+    const attempt = IntentClassifier.load(corrupt);
+    await expect(attempt).rejects.toThrow(IntentModelError);
+    await expect(IntentClassifier.load(corrupt)).rejects.toThrow(path.join(corrupt, 'intent.onnx'));
+  });
+
+  it('names a meta.json that is not JSON', async () => {
+    const bad = path.join(dir, 'badmeta');
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(path.join(bad, 'meta.json'), '{ nope');
+    await expect(IntentClassifier.load(bad)).rejects.toThrow(path.join(bad, 'meta.json'));
+  });
+});
