@@ -32,6 +32,9 @@ export interface RuleFiring {
   alert: LocalText | null;
 }
 
+/** Confidence from which a firing holds back repeats for the whole cooldown. */
+const CONFIDENT = 0.8;
+
 function speakerMatches(condition: 'rep' | 'customer' | 'any', speaker: Speaker): boolean {
   // Mono recordings cannot tell the sides apart, so an unknown speaker matches either.
   return condition === 'any' || speaker === 'unknown' || speaker === condition;
@@ -76,8 +79,10 @@ export class RuleSet {
 export class RuleState {
   private readonly history: IntentOccurrence[] = [];
   private readonly lastSeen = new Map<string, number>();
-  /** Last firing time per rule (for counting) and per rule + shown item (for cooldowns). */
+  /** Last firing time per rule (for counting). */
   private readonly lastFired = new Map<string, number>();
+  /** Last firing per rule + shown item, for cooldowns. */
+  private readonly lastShown = new Map<string, { t: number; confidence: number }>();
   private readonly firedOnce = new Set<string>();
 
   constructor(private readonly ruleSet: RuleSet) {}
@@ -106,14 +111,15 @@ export class RuleState {
     }
     if (when.count > 1 && this.countSince(rule, occurrence) < when.count) return null;
 
-    const shows = this.resolveShows(rule, occurrence).filter((item) => !this.coolingDown(rule, item, occurrence.t));
+    const shows = this.resolveShows(rule, occurrence).filter((item) => !this.coolingDown(rule, item, occurrence));
     const alertAction = rule.then.find((a) => 'alert_manager' in a);
     const alert = alertAction && 'alert_manager' in alertAction ? alertAction.alert_manager : null;
-    if (shows.length === 0 && !(alert && !this.coolingDown(rule, null, occurrence.t))) return null;
+    if (shows.length === 0 && !(alert && !this.coolingDown(rule, null, occurrence))) return null;
 
     this.lastFired.set(rule.id, occurrence.t);
-    for (const item of shows) this.lastFired.set(cooldownKey(rule, item), occurrence.t);
-    if (shows.length === 0) this.lastFired.set(cooldownKey(rule, null), occurrence.t);
+    const shown = { t: occurrence.t, confidence: occurrence.confidence };
+    for (const item of shows) this.lastShown.set(cooldownKey(rule, item), shown);
+    if (shows.length === 0) this.lastShown.set(cooldownKey(rule, null), shown);
     if (rule.repeat === 'once_per_call') this.firedOnce.add(rule.id);
     return { rule, trigger: occurrence, shows, alert };
   }
@@ -162,10 +168,15 @@ export class RuleState {
     return items;
   }
 
-  private coolingDown(rule: Rule, item: ShowItem | null, t: number): boolean {
+  /**
+   * True while a shown item must not be shown again. A tentative firing (low confidence) does
+   * not hold back a confident one: the card comes back when the intent is clearly heard.
+   */
+  private coolingDown(rule: Rule, item: ShowItem | null, occurrence: IntentOccurrence): boolean {
     if (rule.repeat === 'once_per_call') return false;
-    const last = this.lastFired.get(cooldownKey(rule, item));
-    return last !== undefined && t - last < rule.repeat.cooldown_s;
+    const last = this.lastShown.get(cooldownKey(rule, item));
+    if (last === undefined || occurrence.t - last.t >= rule.repeat.cooldown_s) return false;
+    return last.confidence >= CONFIDENT || occurrence.confidence < CONFIDENT;
   }
 }
 

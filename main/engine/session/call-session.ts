@@ -244,7 +244,7 @@ export class CallSession {
       lang,
       previous: previous ? { text: previous.text, speaker: previous.speaker } : null,
     });
-    const named = this.deps.competitors.find(text)[0] ?? null;
+    const named = this.localCompetitor(this.deps.competitors.find(text)[0] ?? null, lang);
     const intents = mergeCompetitor(labels, named, source.speaker);
 
     for (const { label, confidence } of intents) {
@@ -378,8 +378,19 @@ export class CallSession {
     log.info({ callId: this.id, reason, utterances: this.utterances.length, cues: this.cues.length }, 'call ended');
   }
 
+  /** The matched competitor under its playbook name in the utterance's language. */
+  private localCompetitor(
+    match: { id: string; name: string; score: number } | null,
+    lang: CallLang,
+  ): { id: string; name: string; score: number } | null {
+    const card = match ? this.deps.playbook.battlecardById(match.id) : undefined;
+    return match && card ? { ...match, name: localText(card.competitor, lang) } : match;
+  }
+
   private canonicalCompetitor(name: string, lang: CallLang): string {
-    const card = this.deps.playbook.battlecards.find((b) => competitorNames(b).includes(name));
+    const card = this.deps.playbook.battlecards.find(
+      (b) => competitorNames(b).includes(name) || Object.values(b.competitor).includes(name),
+    );
     return card ? localText(card.competitor, lang) : name;
   }
 

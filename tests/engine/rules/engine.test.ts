@@ -96,3 +96,14 @@ describe('rule conditions', () => {
     expect(new RuleSet(playbook, [disabled]).newCall().evaluate(heard('stall', 'customer', 1))).toEqual([]);
   });
 });
+
+describe('cooldowns and confidence', () => {
+  it('shows a talk-track again when the intent is clearly heard soon after a tentative firing', () => {
+    const call = new RuleSet(playbook).newCall();
+    const tentative = { ...heard('stall', 'customer', 100), confidence: 0.5 };
+    expect(shown(call.evaluate(tentative))).toEqual(['talk_track:stall']);
+    expect(shown(call.evaluate({ ...heard('stall', 'customer', 105), confidence: 0.55 }))).toEqual([]);
+    expect(shown(call.evaluate({ ...heard('stall', 'customer', 110), confidence: 0.97 }))).toEqual(['talk_track:stall']);
+    expect(shown(call.evaluate({ ...heard('stall', 'customer', 115), confidence: 0.99 }))).toEqual([]);
+  });
+});
