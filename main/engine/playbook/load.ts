@@ -140,7 +140,8 @@ export function loadPlaybook(dir: string): Playbook {
   const ruleOrigins: Array<{ rule: Rule; file: string; doc: Document; counter: LineCounter; index: number }> = [];
 
   for (const file of files) {
-    const rel = path.relative(process.cwd(), file) || file;
+    const fromCwd = path.relative(process.cwd(), file);
+    const rel = fromCwd && !fromCwd.startsWith('..') ? fromCwd : file;
     const counter = new LineCounter();
     const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter, prettyErrors: true });
     if (doc.errors.length > 0) {
