@@ -33,7 +33,12 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 const ms = (x: number) => Math.round(x * 1000) / 1000;
-const stats = (values: number[]) => ({ n: values.length, p50: ms(percentile(values, 50)), p95: ms(percentile(values, 95)), max: ms(Math.max(...values)) });
+const stats = (values: number[]) => ({
+  n: values.length,
+  p50: ms(percentile(values, 50)),
+  p95: ms(percentile(values, 95)),
+  max: ms(Math.max(...values)),
+});
 
 async function main(): Promise<void> {
   const parts = await loadEngineParts(defaultPlaybookDir());
@@ -48,13 +53,20 @@ async function main(): Promise<void> {
     await Promise.all(
       calls.map(async ({ file, rep }) => {
         const source = await openSource(path.join(shared, file), { rep });
-        const session = new CallSession({ ...parts, summarize: summarizeCall, recorder: store }, { source, realtime: !fast });
+        const session = new CallSession(
+          { ...parts, summarize: summarizeCall, recorder: store },
+          { source, realtime: !fast },
+        );
         session.on((e: CallEvent) => e.type === 'cue' && cues.push(e));
         await session.run();
       }),
     );
     store.close();
-    result.cueDelayMs = { ...stats(cues.map((c) => c.latencyMs)), realtime: !fast, replaySeconds: Math.round((performance.now() - started) / 100) / 10 };
+    result.cueDelayMs = {
+      ...stats(cues.map((c) => c.latencyMs)),
+      realtime: !fast,
+      replaySeconds: Math.round((performance.now() - started) / 100) / 10,
+    };
   } else {
     result.cueDelayMs = `skipped: shared fixtures not found at ${shared}`;
   }
@@ -84,7 +96,18 @@ async function main(): Promise<void> {
   result.intentInferenceMs = stats(inference);
 
   // 3. Rule evaluation with 200 rules.
-  const labels = ['competitor_mention', 'price_objection', 'budget_freeze', 'stall', 'evidence_request', 'decision_maker', 'next_step_commitment', 'rep_competitor_comparison', 'rep_cites_evidence', 'rep_next_step_proposal'];
+  const labels = [
+    'competitor_mention',
+    'price_objection',
+    'budget_freeze',
+    'stall',
+    'evidence_request',
+    'decision_maker',
+    'next_step_commitment',
+    'rep_competitor_comparison',
+    'rep_cites_evidence',
+    'rep_next_step_proposal',
+  ];
   const rules = Array.from({ length: 200 }, (_, i) =>
     Rule.parse({
       id: `bench-${i}`,
@@ -106,7 +129,14 @@ async function main(): Promise<void> {
     const state = ruleSet.newCall();
     for (let e = 0; e < 500; e++) {
       const t0 = performance.now();
-      state.evaluate({ label: labels[(e * 7 + call) % 10], speaker: e % 2 ? 'rep' : 'customer', confidence: 0.9, t: e * 2, utteranceId: `u${e}`, competitor: null });
+      state.evaluate({
+        label: labels[(e * 7 + call) % 10],
+        speaker: e % 2 ? 'rep' : 'customer',
+        confidence: 0.9,
+        t: e * 2,
+        utteranceId: `u${e}`,
+        competitor: null,
+      });
       evaluation.push(performance.now() - t0);
     }
   }
@@ -115,13 +145,38 @@ async function main(): Promise<void> {
   // 4. Store writes.
   const store = CallStore.open(path.join(tmp, 'writes.db'));
   const n = 20_000;
-  store.startCall({ id: 'bench', source: 'bench', lang: 'en', title: 'bench', startedAt: new Date().toISOString() });
+  store.startCall({
+    id: 'bench',
+    source: 'bench',
+    lang: 'en',
+    title: 'bench',
+    startedAt: new Date().toISOString(),
+  });
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const t = i * 0.5;
-    store.recordEvent('bench', i % 2
-      ? { type: 'utterance', id: `u${i}`, speaker: 'customer', text: `our budget is frozen until the third quarter ${i}`, start: t, end: t + 0.4, t: t + 0.4, lang: 'en' }
-      : { type: 'intent', utteranceId: `u${i - 1}`, label: 'budget_freeze', speaker: 'customer', confidence: 0.9, t });
+    store.recordEvent(
+      'bench',
+      i % 2
+        ? {
+            type: 'utterance',
+            id: `u${i}`,
+            speaker: 'customer',
+            text: `our budget is frozen until the third quarter ${i}`,
+            start: t,
+            end: t + 0.4,
+            t: t + 0.4,
+            lang: 'en',
+          }
+        : {
+            type: 'intent',
+            utteranceId: `u${i - 1}`,
+            label: 'budget_freeze',
+            speaker: 'customer',
+            confidence: 0.9,
+            t,
+          },
+    );
   }
   const seconds = (performance.now() - t0) / 1000;
   store.endCall('bench', 'completed');

@@ -31,21 +31,28 @@ function loadsInNode() {
     new Database(':memory:').close();
     return true;
   } catch (error) {
-    console.error(`[ensure-native] better-sqlite3 does not load in Node ${process.version}: ${error.message.split('\n')[0]}`);
+    console.error(
+      `[ensure-native] better-sqlite3 does not load in Node ${process.version}: ${error.message.split('\n')[0]}`,
+    );
     return false;
   }
 }
 
 if (target === 'node') {
   if (builtFor === 'node' && loadsInNode()) process.exit(0);
-  rebuild({ npm_config_runtime: 'node', npm_config_build_from_source: 'true' }, `Node ${process.version}`);
+  rebuild(
+    { npm_config_runtime: 'node', npm_config_build_from_source: 'true' },
+    `Node ${process.version}`,
+  );
   writeFileSync(marker, 'node\n');
   if (!loadsInNode()) process.exit(1);
   process.exit(0);
 }
 
 // Electron: needs the Electron binary and Electron's headers, both downloaded from the network.
-const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
+const electronVersion = JSON.parse(
+  readFileSync(require.resolve('electron/package.json'), 'utf8'),
+).version;
 const electronDir = path.dirname(require.resolve('electron/package.json'));
 if (!existsSync(path.join(electronDir, 'path.txt'))) {
   console.error(`[ensure-native] downloading the Electron ${electronVersion} binary…`);

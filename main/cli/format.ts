@@ -32,7 +32,8 @@ export function formatEvent(event: CallEvent): string | null {
     case 'whisper':
       return `[${clock(event.t)}] whisper from ${event.from}: ${event.text}`;
     case 'problem':
-      return `${event.fatal ? 'error' : 'warning'}: ${event.message}`;
+      // Fatal problems end the command and are reported on stderr.
+      return event.fatal ? null : `warning: ${event.message}`;
     case 'summary': {
       const lines = [
         '',

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallEvent } from '../contract/events';
 import { modelsCommand } from '../engine/asr/models';
+import { setLogLevel } from '../engine/log';
 import { defaultPlaybookDir } from '../engine/resources';
 import { loadEngineParts } from '../engine/service';
 import { CallSession } from '../engine/session/call-session';
@@ -38,6 +39,8 @@ const USAGE = `usage: cuecard <command>
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
+  // The CLI reports problems itself; the engine's log lines are for CUECARD_LOG_LEVEL=info|debug.
+  if (!process.env.CUECARD_LOG_LEVEL) setLogLevel('silent');
   try {
     switch (command) {
       case 'replay':
@@ -144,7 +147,11 @@ function callsCommand(argv: string[], io: CliIo): number {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { db: { type: 'string' }, json: { type: 'boolean', default: false }, search: { type: 'string' } },
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      search: { type: 'string' },
+    },
   });
   const store = CallStore.open(dbPathOf(values.db));
   try {
@@ -157,7 +164,9 @@ function callsCommand(argv: string[], io: CliIo): number {
       } else {
         for (const c of calls) {
           const status = c.status === 'completed' ? '' : ` [${c.status}]`;
-          io.out(`${c.id}  ${c.startedAt.slice(0, 16).replace('T', ' ')}  ${formatDuration(c.durationS)}  ${c.title}${status}`);
+          io.out(
+            `${c.id}  ${c.startedAt.slice(0, 16).replace('T', ' ')}  ${formatDuration(c.durationS)}  ${c.title}${status}`,
+          );
           if (c.snippet) io.out(`    … ${c.snippet}`);
         }
       }

@@ -7,7 +7,9 @@
 import { z } from 'zod';
 import type { CallEvent, CallSummary } from './events';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+export type Result<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: string; message: string } };
 
 export const CallIdSchema = z.string().min(1).max(100);
 
@@ -29,7 +31,10 @@ export const commandSchemas = {
     action: z.enum(['helpful', 'not_helpful', 'pinned', 'dismissed']),
   }),
   'call.escalate': z.object({ note: z.string().max(2000).default('') }),
-  'calls.list': z.object({ query: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).optional() }),
+  'calls.list': z.object({
+    query: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+  }),
   'calls.get': z.object({ callId: CallIdSchema }),
   'playbook.get': z.object({}),
   'settings.get': z.object({}),
@@ -83,8 +88,22 @@ export interface CommandResults {
 
 export interface PlaybookView {
   dir: string;
-  battlecards: Array<{ id: string; competitor: string; aliases: string[]; theirClaims: string[]; ourFacts: string[]; landmines: string[] }>;
-  talkTracks: Array<{ id: string; title: Record<string, string>; intent: string | null; phrasings: Record<string, string[]>; evidence: string[]; record: { shown: number; helpful: number; notHelpful: number } }>;
+  battlecards: Array<{
+    id: string;
+    competitor: string;
+    aliases: string[];
+    theirClaims: string[];
+    ourFacts: string[];
+    landmines: string[];
+  }>;
+  talkTracks: Array<{
+    id: string;
+    title: Record<string, string>;
+    intent: string | null;
+    phrasings: Record<string, string[]>;
+    evidence: string[];
+    record: { shown: number; helpful: number; notHelpful: number };
+  }>;
   rules: Array<{ id: string; description: string }>;
   errors: Array<{ file: string; line: number | null; field: string; message: string }>;
 }
@@ -106,14 +125,100 @@ export interface AudioDevice {
 }
 
 /** Server-to-UI push messages (besides command results). */
-export type PushMessage = { kind: 'event'; event: CallEvent } | { kind: 'model_progress'; status: ModelStatus };
+export type PushMessage =
+  | { kind: 'event'; event: CallEvent }
+  | { kind: 'model_progress'; status: ModelStatus };
 
 /**
  * The engine as the UI sees it. The Electron main process exposes it over IPC; the local
  * server exposes it over HTTP + WebSocket. Implementations never throw from `invoke`.
  */
 export interface EngineApi {
-  invoke<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<Result<CommandResults[C]>>;
+  invoke<C extends CommandName>(
+    command: C,
+    args: CommandArgs<C>,
+  ): Promise<Result<CommandResults[C]>>;
   /** Receives every push message until the returned function is called. */
   subscribe(listener: (message: PushMessage) => void): () => void;
 }
+
+/** Every command name, for transports that route by name. */
+export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(commandSchemas, name);
+}
+
+/**
+ * Checks a command name and its arguments at a transport boundary. On success the arguments
+ * come back parsed (defaults applied); on failure the error names the command and the field.
+ */
+export function parseCommand(
+  command: unknown,
+  args: unknown,
+): Result<{ command: CommandName; args: unknown }> {
+  if (!isCommandName(command)) {
+    return {
+      ok: false,
+      error: { code: 'unknown_command', message: `unknown command: ${String(command)}` },
+    };
+  }
+  const parsed = commandSchemas[command].safeParse(args ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || '(arguments)';
+    return {
+      ok: false,
+      error: { code: 'bad_args', message: `${command}: ${field}: ${issue?.message ?? 'invalid'}` },
+    };
+  }
+  return { ok: true, value: { command, args: parsed.data } };
+}
+
+/** IPC channel names between the Electron main process and the preload bridge. */
+export const IPC_CHANNELS = {
+  /** Renderer -> main, `ipcRenderer.invoke(channel, command, args)` -> `Result`. */
+  invoke: 'cuecard:invoke',
+  /** Main -> renderer, one `PushMessage` per send. */
+  push: 'cuecard:push',
+} as const;
+
+/**
+ * What the preload script exposes as `window.cuecard`: the same shape as `EngineApi`, so the
+ * renderer talks to either transport through one interface.
+ */
+export type CuecardBridge = EngineApi;
+
+/** Overlay behaviour the user can change. Opacity is 0.3..1 (1 = opaque). */
+export const overlaySettingsSchema = z.object({
+  opacity: z.number().min(0.3).max(1),
+  clickThrough: z.boolean(),
+  /** Electron accelerator that shows or hides the overlay, e.g. "CommandOrControl+Shift+Space". */
+  shortcut: z.string().min(1).max(60),
+});
+
+/**
+ * The app's settings as the Settings view edits them. Device ids are those of `audio.devices`
+ * (null = system default); `asrModel` is a name from `models.list` (null = none chosen).
+ */
+export const appSettingsSchema = z.object({
+  micDevice: z.number().int().nullable(),
+  systemDevice: z.number().int().nullable(),
+  lang: z.enum(['en', 'zh', 'auto']),
+  uiLang: z.enum(['system', 'en', 'zh']),
+  asrModel: z.string().max(200).nullable(),
+  playbookDir: z.string().max(1000).nullable(),
+  overlay: overlaySettingsSchema,
+});
+
+export type AppSettings = z.infer<typeof appSettingsSchema>;
+
+export const DEFAULT_APP_SETTINGS: AppSettings = {
+  micDevice: null,
+  systemDevice: null,
+  lang: 'auto',
+  uiLang: 'system',
+  asrModel: null,
+  playbookDir: null,
+  overlay: { opacity: 0.92, clickThrough: false, shortcut: 'CommandOrControl+Shift+Space' },
+};

@@ -19,7 +19,13 @@ import type { CallEvent } from '../contract/events';
 import { CompetitorMatcher } from './intents/competitors';
 import { IntentClassifier } from './intents/classifier';
 import { createLogger } from './log';
-import { competitorNames, loadPlaybook, localText, type Playbook, PlaybookError } from './playbook/load';
+import {
+  competitorNames,
+  loadPlaybook,
+  localText,
+  type Playbook,
+  PlaybookError,
+} from './playbook/load';
 import { defaultPlaybookDir } from './resources';
 import { RuleSet } from './rules/engine';
 import { CallSession } from './session/call-session';
@@ -65,7 +71,11 @@ export async function loadEngineParts(playbookDir = defaultPlaybookDir()): Promi
   const playbook = loadPlaybook(playbookDir);
   const intents = await IntentClassifier.load();
   const competitors = new CompetitorMatcher(
-    playbook.battlecards.map((b) => ({ id: b.id, name: localText(b.competitor, 'en'), aliases: competitorNames(b) })),
+    playbook.battlecards.map((b) => ({
+      id: b.id,
+      name: localText(b.competitor, 'en'),
+      aliases: competitorNames(b),
+    })),
   );
   return { playbook, rules: new RuleSet(playbook), intents, competitors };
 }
@@ -74,12 +84,15 @@ function fail(code: string, message: string): Result<never> {
   return { ok: false, error: { code, message } };
 }
 
-export async function createEngineService(options: EngineServiceOptions = {}): Promise<EngineService> {
+export async function createEngineService(
+  options: EngineServiceOptions = {},
+): Promise<EngineService> {
   const dataDir = options.dataDir ?? defaultDataDir();
   mkdirSync(dataDir, { recursive: true });
   const store = CallStore.open(options.dbPath ?? path.join(dataDir, 'cuecard.db'));
   const interrupted = store.markInterruptedCalls();
-  if (interrupted.length > 0) log.warn({ calls: interrupted }, 'createEngineService: marked calls cut short as interrupted');
+  if (interrupted.length > 0)
+    log.warn({ calls: interrupted }, 'createEngineService: marked calls cut short as interrupted');
 
   let playbookErrors: PlaybookView['errors'] = [];
   let parts: EngineParts;
@@ -89,7 +102,10 @@ export async function createEngineService(options: EngineServiceOptions = {}): P
     if (!(error instanceof PlaybookError) || !options.playbookDir) throw error;
     // A broken team playbook must not stop the app: show its errors and coach from the default.
     playbookErrors = error.issues.map((i) => ({ ...i }));
-    log.error({ dir: options.playbookDir, problems: error.issues.length }, 'playbook invalid; using the default');
+    log.error(
+      { dir: options.playbookDir, problems: error.issues.length },
+      'playbook invalid; using the default',
+    );
     parts = await loadEngineParts();
   }
 
@@ -107,22 +123,35 @@ export async function createEngineService(options: EngineServiceOptions = {}): P
   const startCall = async (session: CallSession): Promise<{ callId: string }> => {
     current = session;
     session.on((event: CallEvent) => push({ kind: 'event', event }));
-    session.run().catch((error) => log.error({ callId: session.id, err: String(error) }, 'call failed'));
+    session
+      .run()
+      .catch((error) => log.error({ callId: session.id, err: String(error) }, 'call failed'));
     return { callId: session.id };
   };
 
-  const handlers: { [C in CommandName]: (args: z_out<C>) => Promise<CommandResults[C]> | CommandResults[C] } = {
+  const handlers: {
+    [C in CommandName]: (args: z_out<C>) => Promise<CommandResults[C]> | CommandResults[C];
+  } = {
     'call.startReplay': async (args) => {
-      if (current?.isLive) throw new CommandError('call_in_progress', 'a call is already in progress; stop it first');
+      if (current?.isLive)
+        throw new CommandError('call_in_progress', 'a call is already in progress; stop it first');
       const source = await openSource(args.file, { rep: args.rep, lang: args.lang });
       const session = new CallSession(
         { ...parts, summarize: summarizeCall, recorder: store },
-        { source, lang: args.lang, realtime: args.realtime ?? true, title: path.basename(args.file) },
+        {
+          source,
+          lang: args.lang,
+          realtime: args.realtime ?? true,
+          title: path.basename(args.file),
+        },
       );
       return startCall(session);
     },
     'call.startLive': async () => {
-      throw new CommandError('not_available', 'live capture needs audio devices and an ASR model; see Settings');
+      throw new CommandError(
+        'not_available',
+        'live capture needs audio devices and an ASR model; see Settings',
+      );
     },
     'call.stop': async () => {
       const session = current;
@@ -131,13 +160,14 @@ export async function createEngineService(options: EngineServiceOptions = {}): P
     },
     'call.snapshot': () => ({ callId: current?.id ?? null, events: current?.snapshot() ?? [] }),
     'cue.feedback': (args) => {
-      if (!current || !current.feedback(args.cueId, args.action)) {
+      if (!current?.feedback(args.cueId, args.action)) {
         throw new CommandError('unknown_cue', `no cue ${args.cueId} in the current call`);
       }
       return { stored: true as const };
     },
     'call.escalate': (args) => {
-      if (!current?.isLive) throw new CommandError('no_call', 'there is no call in progress to escalate');
+      if (!current?.isLive)
+        throw new CommandError('no_call', 'there is no call in progress to escalate');
       return { escalationId: current.escalate(args.note ?? '') };
     },
     'calls.list': (args) => store.listCalls({ query: args.query, limit: args.limit }),
@@ -167,19 +197,30 @@ export async function createEngineService(options: EngineServiceOptions = {}): P
     get currentCall() {
       return current;
     },
-    async invoke<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<Result<CommandResults[C]>> {
+    async invoke<C extends CommandName>(
+      command: C,
+      args: CommandArgs<C>,
+    ): Promise<Result<CommandResults[C]>> {
       const schema = commandSchemas[command];
       if (!schema) return fail('unknown_command', `unknown command "${String(command)}"`);
       const parsed = schema.safeParse(args ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return fail('bad_request', `${command}: ${issue.path.join('.') || 'payload'}: ${issue.message}`);
+        return fail(
+          'bad_request',
+          `${command}: ${issue.path.join('.') || 'payload'}: ${issue.message}`,
+        );
       }
       try {
-        const handler = handlers[command] as (a: unknown) => Promise<CommandResults[C]> | CommandResults[C];
+        const handler = handlers[command] as (
+          a: unknown,
+        ) => Promise<CommandResults[C]> | CommandResults[C];
         return { ok: true, value: await handler(parsed.data) };
       } catch (error) {
-        const code = error instanceof CommandError ? error.code : ((error as { code?: string }).code ?? 'failed');
+        const code =
+          error instanceof CommandError
+            ? error.code
+            : ((error as { code?: string }).code ?? 'failed');
         const message = error instanceof Error ? error.message : String(error);
         log.warn({ command, code }, `invoke: ${message}`);
         return fail(code, message);
@@ -210,7 +251,11 @@ class CommandError extends Error {
   }
 }
 
-function playbookView(playbook: Playbook, store: CallStore, errors: PlaybookView['errors']): PlaybookView {
+function playbookView(
+  playbook: Playbook,
+  store: CallStore,
+  errors: PlaybookView['errors'],
+): PlaybookView {
   return {
     dir: playbook.dir,
     battlecards: playbook.battlecards.map((b) => ({
@@ -235,5 +280,9 @@ function playbookView(playbook: Playbook, store: CallStore, errors: PlaybookView
 }
 
 function flat(list: string[] | Partial<Record<string, string[]>>): string[] {
-  return Array.isArray(list) ? list : Object.values(list).flat().filter((s): s is string => Boolean(s));
+  return Array.isArray(list)
+    ? list
+    : Object.values(list)
+        .flat()
+        .filter((s): s is string => Boolean(s));
 }

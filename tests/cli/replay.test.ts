@@ -14,12 +14,18 @@ const db = path.join(tmp, 'calls.db');
 const env = { ...process.env, CUECARD_DATA_DIR: tmp, CUECARD_MODEL_MIRROR: '' };
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cuecard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cuecard(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'bin/cuecard.mjs'), ...args], {
-      env,
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin/cuecard.mjs'), ...args],
+      {
+        env,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -37,7 +43,9 @@ function events(stdout: string): CallEvent[] {
 function score(truth: string, stdout: string): { code: number; report: string } {
   const file = path.join(tmp, `${path.basename(truth)}.ndjson`);
   writeFileSync(file, stdout);
-  const r = spawnSync('python3', [sharedPath('fixtures/check_cues.py'), truth, file], { encoding: 'utf8' });
+  const r = spawnSync('python3', [sharedPath('fixtures/check_cues.py'), truth, file], {
+    encoding: 'utf8',
+  });
   return { code: r.status ?? -1, report: r.stdout + r.stderr };
 }
 
@@ -47,7 +55,15 @@ describeWithShared('cuecard replay on the shared call transcripts', () => {
     ['zh-medtech-pump', '李明'],
   ]) {
     it(`finds every expected cue in ${name} and ends with a summary`, async () => {
-      const r = await cuecard('replay', sharedPath(`fixtures/transcripts/${name}.vtt`), '--rep', rep, '--json', '--db', db);
+      const r = await cuecard(
+        'replay',
+        sharedPath(`fixtures/transcripts/${name}.vtt`),
+        '--rep',
+        rep,
+        '--json',
+        '--db',
+        db,
+      );
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const scored = score(sharedPath(`fixtures/calls/${name}.truth.json`), r.stdout);
@@ -68,11 +84,21 @@ describeWithShared('cuecard replay on the shared call transcripts', () => {
   it('stores the replayed calls so they can be listed, searched and shown', async () => {
     const list = await cuecard('calls', 'list', '--db', db, '--json');
     expect(list.code).toBe(0);
-    const calls = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(calls.map((c) => c.title)).toEqual(expect.arrayContaining(['en-medtech-pump.vtt', 'zh-medtech-pump.vtt']));
+    const calls = list.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(calls.map((c) => c.title)).toEqual(
+      expect.arrayContaining(['en-medtech-pump.vtt', 'zh-medtech-pump.vtt']),
+    );
 
     const found = await cuecard('calls', 'list', '--db', db, '--search', '预算', '--json');
-    expect(found.stdout.trim().split('\n').map((l) => JSON.parse(l).title)).toEqual(['zh-medtech-pump.vtt']);
+    expect(
+      found.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).title),
+    ).toEqual(['zh-medtech-pump.vtt']);
 
     const en = calls.find((c) => c.title === 'en-medtech-pump.vtt');
     const shown = await cuecard('calls', 'show', en.id, '--db', db);
@@ -82,7 +108,14 @@ describeWithShared('cuecard replay on the shared call transcripts', () => {
   });
 
   it('prints a readable timeline without --json', async () => {
-    const r = await cuecard('replay', sharedPath('fixtures/transcripts/en-medtech-pump.vtt'), '--rep', 'Alex Chen', '--db', db);
+    const r = await cuecard(
+      'replay',
+      sharedPath('fixtures/transcripts/en-medtech-pump.vtt'),
+      '--rep',
+      'Alex Chen',
+      '--db',
+      db,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\[00:21\.6\] customer +It is\. We are also looking at Helix Devices/);
     expect(r.stdout).toMatch(/▶ BATTLECARD Helix Devices/);
@@ -91,23 +124,57 @@ describeWithShared('cuecard replay on the shared call transcripts', () => {
   });
 
   it('replays the real people transcripts and finds the moments a reader finds', async () => {
-    const en = events((await cuecard('replay', sharedPath('fixtures/transcripts/real/en-phone-plan-cancellation.vtt'), '--rep', 'Tom', '--json', '--db', db)).stdout);
+    const en = events(
+      (
+        await cuecard(
+          'replay',
+          sharedPath('fixtures/transcripts/real/en-phone-plan-cancellation.vtt'),
+          '--rep',
+          'Tom',
+          '--json',
+          '--db',
+          db,
+        )
+      ).stdout,
+    );
     const labelsOf = (all: CallEvent[], pattern: RegExp) => {
       const u = all.find((e) => e.type === 'utterance' && pattern.test(e.text));
       expect(u, String(pattern)).toBeDefined();
-      return all.filter((e) => e.type === 'intent' && u?.type === 'utterance' && e.utteranceId === u.id).map((e) => (e.type === 'intent' ? e.label : ''));
+      return all
+        .filter((e) => e.type === 'intent' && u?.type === 'utterance' && e.utteranceId === u.id)
+        .map((e) => (e.type === 'intent' ? e.label : ''));
     };
     expect(labelsOf(en, /spending over \$50 a month/)).toContain('price_objection');
     expect(labelsOf(en, /gonna just gonna try another company/)).toContain('competitor_mention');
     expect(en.at(-1)?.type).toBe('call_ended');
 
-    const zh = events((await cuecard('replay', sharedPath('fixtures/transcripts/real/zh-ecommerce-presales-pc.vtt'), '--rep', '客服', '--json', '--db', db)).stdout);
-    expect(labelsOf(zh, /不是我用我帮朋友买/)).toEqual(expect.arrayContaining(['decision_maker', 'price_objection']));
+    const zh = events(
+      (
+        await cuecard(
+          'replay',
+          sharedPath('fixtures/transcripts/real/zh-ecommerce-presales-pc.vtt'),
+          '--rep',
+          '客服',
+          '--json',
+          '--db',
+          db,
+        )
+      ).stdout,
+    );
+    expect(labelsOf(zh, /不是我用我帮朋友买/)).toEqual(
+      expect.arrayContaining(['decision_maker', 'price_objection']),
+    );
     expect(labelsOf(zh, /我再看看/)).toContain('stall');
   });
 
   it('finds speech on both channels of a recording, then names `cuecard models pull` when no ASR model is installed', async () => {
-    const r = await cuecard('replay', sharedPath('fixtures/calls/en-medtech-pump.wav'), '--json', '--db', db);
+    const r = await cuecard(
+      'replay',
+      sharedPath('fixtures/calls/en-medtech-pump.wav'),
+      '--json',
+      '--db',
+      db,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cuecard models pull/);
     expect(r.stderr).toMatch(/speech on rep: \d+ segment/);
@@ -162,7 +229,10 @@ describe('cuecard replay input errors', () => {
   it('names the playbook file and line of a broken playbook', async () => {
     const dir = path.join(tmp, 'bad-playbook');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'rules.yaml'), 'rules:\n  - id: r\n    when: { intent: stall, count: -1 }\n    then: [{ show: talk_track }]\n');
+    writeFileSync(
+      path.join(dir, 'rules.yaml'),
+      'rules:\n  - id: r\n    when: { intent: stall, count: -1 }\n    then: [{ show: talk_track }]\n',
+    );
     const r = await cuecard('replay', 'x.vtt', '--playbook', dir, '--db', db);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/rules\.yaml:3: rules\[0\]\.when\.count/);

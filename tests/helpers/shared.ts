@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED_DIR = path.resolve(process.env.CUECARD_SHARED_DIR ?? path.join(REPO_ROOT, '../shared'));
+export const SHARED_DIR = path.resolve(
+  process.env.CUECARD_SHARED_DIR ?? path.join(REPO_ROOT, '../shared'),
+);
 export const hasShared = existsSync(path.join(SHARED_DIR, 'fixtures'));
 
 /** Absolute path of a file inside the shared folder. */
@@ -20,7 +22,9 @@ export function sharedPath(...parts: string[]): string {
 /** `describe` that runs only when the shared material exists, and says so when it does not. */
 export function describeWithShared(name: string, fn: () => void): void {
   if (!hasShared) {
-    console.warn(`SKIPPED "${name}": shared fixtures not found at ${SHARED_DIR} (set CUECARD_SHARED_DIR)`);
+    console.warn(
+      `SKIPPED "${name}": shared fixtures not found at ${SHARED_DIR} (set CUECARD_SHARED_DIR)`,
+    );
   }
   describe.skipIf(!hasShared)(name, fn);
 }

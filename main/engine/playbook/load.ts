@@ -36,7 +36,10 @@ export class PlaybookError extends Error {
     super(
       `playbook has ${issues.length} problem(s):\n` +
         issues
-          .map((i) => `  ${i.file}${i.line ? `:${i.line}` : ''}: ${i.field ? `${i.field}: ` : ''}${i.message}`)
+          .map(
+            (i) =>
+              `  ${i.file}${i.line ? `:${i.line}` : ''}: ${i.field ? `${i.field}: ` : ''}${i.message}`,
+          )
           .join('\n'),
     );
     this.name = 'PlaybookError';
@@ -78,7 +81,8 @@ export function localList(list: LocalList | undefined, lang: CallLang): string[]
 
 /** Every name a competitor goes by: its names in each language and its aliases. */
 export function competitorNames(card: Battlecard): string[] {
-  const names = typeof card.competitor === 'string' ? [card.competitor] : Object.values(card.competitor);
+  const names =
+    typeof card.competitor === 'string' ? [card.competitor] : Object.values(card.competitor);
   return [...new Set([...names, ...card.aliases])];
 }
 
@@ -91,10 +95,16 @@ function formatPath(parts: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-function lineOf(doc: Document, counter: LineCounter, parts: ReadonlyArray<PropertyKey>): number | null {
+function lineOf(
+  doc: Document,
+  counter: LineCounter,
+  parts: ReadonlyArray<PropertyKey>,
+): number | null {
   // Walk up until a node exists: a missing field is reported at its parent's line.
   for (let n = parts.length; n >= 0; n--) {
-    const node = doc.getIn(parts.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const node = doc.getIn(parts.slice(0, n) as unknown[], true) as
+      | { range?: [number, number, number] }
+      | undefined;
     if (node && typeof node === 'object' && node.range) return counter.linePos(node.range[0]).line;
   }
   return null;
@@ -120,14 +130,25 @@ export function loadPlaybook(dir: string): Playbook {
   try {
     isDir = statSync(root).isDirectory();
   } catch {
-    throw new PlaybookError([{ file: root, line: null, field: '', message: 'playbook folder not found' }]);
+    throw new PlaybookError([
+      { file: root, line: null, field: '', message: 'playbook folder not found' },
+    ]);
   }
   if (!isDir) {
-    throw new PlaybookError([{ file: root, line: null, field: '', message: 'is not a folder; a playbook is a folder of YAML files' }]);
+    throw new PlaybookError([
+      {
+        file: root,
+        line: null,
+        field: '',
+        message: 'is not a folder; a playbook is a folder of YAML files',
+      },
+    ]);
   }
   const files = listYamlFiles(root);
   if (files.length === 0) {
-    throw new PlaybookError([{ file: root, line: null, field: '', message: 'no .yaml files in the playbook folder' }]);
+    throw new PlaybookError([
+      { file: root, line: null, field: '', message: 'no .yaml files in the playbook folder' },
+    ]);
   }
 
   const issues: PlaybookIssue[] = [];
@@ -137,16 +158,30 @@ export function loadPlaybook(dir: string): Playbook {
   const talkTracks: TalkTrack[] = [];
   const rules: Rule[] = [];
   const origins = new Map<string, Origin>();
-  const ruleOrigins: Array<{ rule: Rule; file: string; doc: Document; counter: LineCounter; index: number }> = [];
+  const ruleOrigins: Array<{
+    rule: Rule;
+    file: string;
+    doc: Document;
+    counter: LineCounter;
+    index: number;
+  }> = [];
 
   for (const file of files) {
     const fromCwd = path.relative(process.cwd(), file);
     const rel = fromCwd && !fromCwd.startsWith('..') ? fromCwd : file;
     const counter = new LineCounter();
-    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter, prettyErrors: true });
+    const doc = parseDocument(readFileSync(file, 'utf8'), {
+      lineCounter: counter,
+      prettyErrors: true,
+    });
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        issues.push({ file: rel, line: e.linePos?.[0]?.line ?? null, field: '', message: `YAML syntax: ${e.message.split('\n')[0]}` });
+        issues.push({
+          file: rel,
+          line: e.linePos?.[0]?.line ?? null,
+          field: '',
+          message: `YAML syntax: ${e.message.split('\n')[0]}`,
+        });
       }
       continue;
     }
@@ -155,7 +190,12 @@ export function loadPlaybook(dir: string): Playbook {
       for (const issue of parsed.error.issues) {
         // Point an unknown key at its own line rather than at the object holding it.
         const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-        issues.push({ file: rel, line: lineOf(doc, counter, at), field: formatPath(issue.path), message: describeIssue(issue) });
+        issues.push({
+          file: rel,
+          line: lineOf(doc, counter, at),
+          field: formatPath(issue.path),
+          message: describeIssue(issue),
+        });
       }
       continue;
     }
@@ -179,12 +219,24 @@ export function loadPlaybook(dir: string): Playbook {
     };
 
     if (content.playbook) {
-      if (meta) issues.push({ file: rel, line: lineOf(doc, counter, ['playbook']), field: 'playbook', message: 'the playbook section is defined in more than one file' });
+      if (meta)
+        issues.push({
+          file: rel,
+          line: lineOf(doc, counter, ['playbook']),
+          field: 'playbook',
+          message: 'the playbook section is defined in more than one file',
+        });
       meta = content.playbook;
     }
-    content.evidence?.forEach((e, i) => claim('evidence', e.id, 'evidence', i) && evidence.set(e.id, e));
-    content.battlecards?.forEach((b, i) => claim('battlecard', b.id, 'battlecards', i) && battlecards.push(b));
-    content.talk_tracks?.forEach((t, i) => claim('talk-track', t.id, 'talk_tracks', i) && talkTracks.push(t));
+    content.evidence?.forEach((e, i) => {
+      if (claim('evidence', e.id, 'evidence', i)) evidence.set(e.id, e);
+    });
+    content.battlecards?.forEach((b, i) => {
+      if (claim('battlecard', b.id, 'battlecards', i)) battlecards.push(b);
+    });
+    content.talk_tracks?.forEach((t, i) => {
+      if (claim('talk-track', t.id, 'talk_tracks', i)) talkTracks.push(t);
+    });
     content.rules?.forEach((r, i) => {
       if (claim('rule', r.id, 'rules', i)) {
         rules.push(r);
@@ -200,29 +252,57 @@ export function loadPlaybook(dir: string): Playbook {
     t.evidence.forEach((evidenceId, i) => {
       if (!evidence.has(evidenceId)) {
         const o = origins.get(`talk-track:${t.id}`)!;
-        issues.push({ file: o.file, line: o.line, field: `talk_tracks(${t.id}).evidence[${i}]`, message: `unknown evidence id "${evidenceId}"` });
+        issues.push({
+          file: o.file,
+          line: o.line,
+          field: `talk_tracks(${t.id}).evidence[${i}]`,
+          message: `unknown evidence id "${evidenceId}"`,
+        });
       }
     });
   }
   for (const { rule, file, doc, counter, index } of ruleOrigins) {
     rule.then.forEach((action, a) => {
       if (!('show' in action) || typeof action.show === 'string') return;
-      const at = (field: string) => ({ file, line: lineOf(doc, counter, ['rules', index, 'then', a, 'show']), field: `rules[${index}].then[${a}].show.${field}` });
+      const at = (field: string) => ({
+        file,
+        line: lineOf(doc, counter, ['rules', index, 'then', a, 'show']),
+        field: `rules[${index}].then[${a}].show.${field}`,
+      });
       if ('talk_track' in action.show && !talkTrackIds.has(action.show.talk_track)) {
-        issues.push({ ...at('talk_track'), message: `unknown talk-track "${action.show.talk_track}"` });
+        issues.push({
+          ...at('talk_track'),
+          message: `unknown talk-track "${action.show.talk_track}"`,
+        });
       }
       if ('battlecard' in action.show && !battlecardIds.has(action.show.battlecard)) {
-        issues.push({ ...at('battlecard'), message: `unknown battlecard "${action.show.battlecard}"` });
+        issues.push({
+          ...at('battlecard'),
+          message: `unknown battlecard "${action.show.battlecard}"`,
+        });
       }
     });
     if (rule.when.competitor && !battlecardIds.has(rule.when.competitor)) {
-      issues.push({ file, line: lineOf(doc, counter, ['rules', index, 'when', 'competitor']), field: `rules[${index}].when.competitor`, message: `unknown battlecard "${rule.when.competitor}"` });
+      issues.push({
+        file,
+        line: lineOf(doc, counter, ['rules', index, 'when', 'competitor']),
+        field: `rules[${index}].when.competitor`,
+        message: `unknown battlecard "${rule.when.competitor}"`,
+      });
     }
   }
 
   if (issues.length > 0) throw new PlaybookError(issues);
   if (!meta) meta = { name: path.basename(root), own_names: [] };
-  log.info({ dir: root, battlecards: battlecards.length, talkTracks: talkTracks.length, rules: rules.length }, 'loadPlaybook: loaded');
+  log.info(
+    {
+      dir: root,
+      battlecards: battlecards.length,
+      talkTracks: talkTracks.length,
+      rules: rules.length,
+    },
+    'loadPlaybook: loaded',
+  );
 
   const byIntent = new Map<string, TalkTrack>();
   for (const t of talkTracks) if (t.intent && !byIntent.has(t.intent)) byIntent.set(t.intent, t);
@@ -242,9 +322,12 @@ export function loadPlaybook(dir: string): Playbook {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.input === undefined) {
-    return issue.code === 'invalid_type' ? `missing required field (expected ${issue.expected})` : 'missing required field';
+    return issue.code === 'invalid_type'
+      ? `missing required field (expected ${issue.expected})`
+      : 'missing required field';
   }
   return issue.message;
 }

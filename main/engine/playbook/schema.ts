@@ -11,9 +11,12 @@ const id = z
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, "-" or "_"');
 
 /** A text per language, or one text for all languages. */
-export const LocalText = z.union([z.string().min(1), z.record(z.enum(['en', 'zh']), z.string().min(1))], {
-  error: 'expected a text, or a map of language (en, zh) to text',
-});
+export const LocalText = z.union(
+  [z.string().min(1), z.record(z.enum(['en', 'zh']), z.string().min(1))],
+  {
+    error: 'expected a text, or a map of language (en, zh) to text',
+  },
+);
 export type LocalText = z.infer<typeof LocalText>;
 
 /** A list of texts per language, or one list for all languages. */

@@ -104,14 +104,20 @@ export class RuleState {
     const when = rule.when;
     if (rule.repeat === 'once_per_call' && this.firedOnce.has(rule.id)) return null;
     if (!speakerMatches(when.speaker, occurrence.speaker)) return null;
-    if (when.min_confidence !== undefined && occurrence.confidence < when.min_confidence) return null;
+    if (when.min_confidence !== undefined && occurrence.confidence < when.min_confidence)
+      return null;
     if (when.competitor && occurrence.competitor?.id !== when.competitor) return null;
-    if (when.after.length > 0 && !when.after.some((label) => (this.lastSeen.get(label) ?? Infinity) < occurrence.t)) {
+    if (
+      when.after.length > 0 &&
+      !when.after.some((label) => (this.lastSeen.get(label) ?? Infinity) < occurrence.t)
+    ) {
       return null;
     }
     if (when.count > 1 && this.countSince(rule, occurrence) < when.count) return null;
 
-    const shows = this.resolveShows(rule, occurrence).filter((item) => !this.coolingDown(rule, item, occurrence));
+    const shows = this.resolveShows(rule, occurrence).filter(
+      (item) => !this.coolingDown(rule, item, occurrence),
+    );
     const alertAction = rule.then.find((a) => 'alert_manager' in a);
     const alert = alertAction && 'alert_manager' in alertAction ? alertAction.alert_manager : null;
     if (shows.length === 0 && !(alert && !this.coolingDown(rule, null, occurrence))) return null;
@@ -128,7 +134,8 @@ export class RuleState {
   private countSince(rule: Rule, occurrence: IntentOccurrence): number {
     const when = rule.when;
     let since = this.lastFired.get(rule.id) ?? -Infinity;
-    for (const label of when.without) since = Math.max(since, this.lastSeen.get(label) ?? -Infinity);
+    for (const label of when.without)
+      since = Math.max(since, this.lastSeen.get(label) ?? -Infinity);
     if (when.within_s !== undefined) since = Math.max(since, occurrence.t - when.within_s - 1e-9);
     const labels = intentsOf(rule);
     let count = 0;
@@ -137,7 +144,11 @@ export class RuleState {
       const h = this.history[i];
       if (h.t <= since && h !== occurrence) break;
       // Two labels of the same rule on one utterance count once.
-      if (labels.includes(h.label) && speakerMatches(when.speaker, h.speaker) && !counted.has(h.utteranceId)) {
+      if (
+        labels.includes(h.label) &&
+        speakerMatches(when.speaker, h.speaker) &&
+        !counted.has(h.utteranceId)
+      ) {
         counted.add(h.utteranceId);
         count++;
       }
@@ -152,7 +163,9 @@ export class RuleState {
       if (!('show' in action)) continue;
       const show = action.show;
       if (show === 'battlecard') {
-        const card = occurrence.competitor ? playbook.battlecardById(occurrence.competitor.id) : undefined;
+        const card = occurrence.competitor
+          ? playbook.battlecardById(occurrence.competitor.id)
+          : undefined;
         if (card) items.push({ kind: 'battlecard', battlecard: card });
       } else if (show === 'talk_track') {
         const track = playbook.talkTrackForIntent(occurrence.label);

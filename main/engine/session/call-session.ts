@@ -39,7 +39,13 @@ export interface CompetitorFinder {
 
 /** Where the session writes the call as it happens. */
 export interface CallRecorder {
-  startCall(call: { id: string; source: string; lang: string; title: string; startedAt: string }): void;
+  startCall(call: {
+    id: string;
+    source: string;
+    lang: string;
+    title: string;
+    startedAt: string;
+  }): void;
   recordEvent(callId: string, event: CallEvent): void;
   endCall(callId: string, reason: 'completed' | 'stopped' | 'error'): void;
 }
@@ -74,6 +80,9 @@ export interface CallSessionOptions {
 
 type Listener = (event: CallEvent) => void;
 
+/** Events from which a call is worth storing. */
+const STORE_FROM = new Set<CallEvent['type']>(['utterance', 'escalation', 'whisper']);
+
 /** Confidence given to a competitor named by the playbook matcher. */
 const NAMED_COMPETITOR_CONFIDENCE = 0.95;
 
@@ -92,6 +101,7 @@ export class CallSession {
   private utteranceCount = 0;
   private lang: CallLang | null;
   private ended = false;
+  private stored: 'no' | 'yes' = 'no';
   private finished: Promise<void> | null = null;
 
   constructor(
@@ -157,13 +167,6 @@ export class CallSession {
   private async runOnce(): Promise<void> {
     const { source } = this.options;
     this.startedAtMs = this.now();
-    this.deps.recorder?.startCall({
-      id: this.id,
-      source: source.description,
-      lang: this.lang ?? 'auto',
-      title: this.options.title ?? source.description,
-      startedAt: new Date().toISOString(),
-    });
     this.publish({
       type: 'call_started',
       callId: this.id,
@@ -176,12 +179,21 @@ export class CallSession {
 
     let reason: 'completed' | 'stopped' | 'error' = 'completed';
     try {
-      await source.run(this.sink(), { realtime: this.options.realtime ?? false, signal: this.abort.signal });
+      await source.run(this.sink(), {
+        realtime: this.options.realtime ?? false,
+        signal: this.abort.signal,
+      });
       if (this.abort.signal.aborted) reason = 'stopped';
     } catch (error) {
       reason = 'error';
       const message = error instanceof Error ? error.message : String(error);
-      this.publish({ type: 'problem', code: errorCode(error), message, fatal: true, t: this.callTime() });
+      this.publish({
+        type: 'problem',
+        code: errorCode(error),
+        message,
+        fatal: true,
+        t: this.callTime(),
+      });
       log.error({ callId: this.id, err: message }, 'run: source failed');
     }
     await this.processing;
@@ -200,7 +212,13 @@ export class CallSession {
           .catch((error) => {
             const message = error instanceof Error ? error.message : String(error);
             log.error({ callId: this.id, err: message }, 'processUtterance failed');
-            this.publish({ type: 'problem', code: 'understanding_failed', message, fatal: false, t: utterance.end });
+            this.publish({
+              type: 'problem',
+              code: 'understanding_failed',
+              message,
+              fatal: false,
+              t: utterance.end,
+            });
           });
       },
       level: (channel, rmsDb, speech, t) => {
@@ -248,7 +266,8 @@ export class CallSession {
     const intents = mergeCompetitor(labels, named, source.speaker);
 
     for (const { label, confidence } of intents) {
-      const competitor = label === 'competitor_mention' || label === 'rep_competitor_comparison' ? named : null;
+      const competitor =
+        label === 'competitor_mention' || label === 'rep_competitor_comparison' ? named : null;
       const intent: IntentEvent = {
         type: 'intent',
         utteranceId: utterance.id,
@@ -301,7 +320,13 @@ export class CallSession {
     }
   }
 
-  private buildCue(item: ShowItem, firing: RuleFiring, utterance: UtteranceEvent, lang: CallLang, t: number): CueEvent {
+  private buildCue(
+    item: ShowItem,
+    firing: RuleFiring,
+    utterance: UtteranceEvent,
+    lang: CallLang,
+    t: number,
+  ): CueEvent {
     const base = {
       type: 'cue' as const,
       id: `${this.id}-c${this.cues.length + 1}`,
@@ -348,6 +373,17 @@ export class CallSession {
   }
 
   private finish(reason: 'completed' | 'stopped' | 'error'): void {
+    if (this.stored === 'no') {
+      // Nothing was heard or done: there is no call worth keeping or summarising.
+      this.publish({
+        type: 'call_ended',
+        callId: this.id,
+        reason,
+        t: round3(this.callTimeAtEnd()),
+      });
+      this.ended = true;
+      return;
+    }
     const lang = this.lang ?? 'en';
     const competitors = [
       ...new Set(
@@ -366,16 +402,30 @@ export class CallSession {
         competitors,
         company: localText(this.deps.playbook.meta.company, lang) || undefined,
       });
-      this.publish({ type: 'summary', callId: this.id, t: round3(this.callTimeAtEnd()), ...summary });
+      this.publish({
+        type: 'summary',
+        callId: this.id,
+        t: round3(this.callTimeAtEnd()),
+        ...summary,
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.error({ callId: this.id, err: message }, 'finish: summary failed');
-      this.publish({ type: 'problem', code: 'summary_failed', message, fatal: false, t: this.callTimeAtEnd() });
+      this.publish({
+        type: 'problem',
+        code: 'summary_failed',
+        message,
+        fatal: false,
+        t: this.callTimeAtEnd(),
+      });
     }
     this.publish({ type: 'call_ended', callId: this.id, reason, t: round3(this.callTimeAtEnd()) });
-    this.deps.recorder?.endCall(this.id, reason);
+    this.guardStore(() => this.deps.recorder?.endCall(this.id, reason));
     this.ended = true;
-    log.info({ callId: this.id, reason, utterances: this.utterances.length, cues: this.cues.length }, 'call ended');
+    log.info(
+      { callId: this.id, reason, utterances: this.utterances.length, cues: this.cues.length },
+      'call ended',
+    );
   }
 
   /** The matched competitor under its playbook name in the utterance's language. */
@@ -394,6 +444,49 @@ export class CallSession {
     return card ? localText(card.competitor, lang) : name;
   }
 
+  /**
+   * Writes `event` as it happens. The call is stored from the first thing worth keeping (words,
+   * an escalation), so a replay that fails before anything is heard leaves no empty call behind.
+   */
+  private store(event: CallEvent): void {
+    if (this.stored === 'no' && STORE_FROM.has(event.type)) {
+      this.stored = 'yes';
+      this.startRecording();
+      return;
+    }
+    if (this.stored === 'yes')
+      this.guardStore(() => this.deps.recorder?.recordEvent(this.id, event));
+  }
+
+  /** Creates the stored call and writes everything published so far. */
+  private startRecording(): void {
+    const recorder = this.deps.recorder;
+    if (!recorder) return;
+    const started = this.events[0];
+    this.guardStore(() =>
+      recorder.startCall({
+        id: this.id,
+        source: this.options.source.description,
+        lang: this.lang ?? 'auto',
+        title: this.options.title ?? this.options.source.description,
+        startedAt: started.type === 'call_started' ? started.startedAt : new Date().toISOString(),
+      }),
+    );
+    for (const event of this.events) this.guardStore(() => recorder.recordEvent(this.id, event));
+  }
+
+  private guardStore(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      // Storage trouble must not stop the call; the rep still needs the cues.
+      log.error(
+        { callId: this.id, err: error instanceof Error ? error.message : String(error) },
+        'store failed',
+      );
+    }
+  }
+
   private callTimeAtEnd(): number {
     const lastEnd = this.utterances.at(-1)?.end ?? 0;
     return this.options.realtime ? Math.max(this.callTime(), lastEnd) : lastEnd;
@@ -401,17 +494,15 @@ export class CallSession {
 
   private publish(event: CallEvent): void {
     this.events.push(event);
-    try {
-      this.deps.recorder?.recordEvent(this.id, event);
-    } catch (error) {
-      // Storage trouble must not stop the call; the rep still needs the cues.
-      log.error({ callId: this.id, err: error instanceof Error ? error.message : String(error) }, 'publish: store failed');
-    }
+    this.store(event);
     for (const listener of this.listeners) {
       try {
         listener(event);
       } catch (error) {
-        log.error({ callId: this.id, err: error instanceof Error ? error.message : String(error) }, 'publish: listener failed');
+        log.error(
+          { callId: this.id, err: error instanceof Error ? error.message : String(error) },
+          'publish: listener failed',
+        );
       }
     }
   }
@@ -432,11 +523,15 @@ function mergeCompetitor(
     existing.confidence = Math.max(existing.confidence, NAMED_COMPETITOR_CONFIDENCE * named.score);
     return labels;
   }
-  return [{ label: 'competitor_mention', confidence: NAMED_COMPETITOR_CONFIDENCE * named.score }, ...labels];
+  return [
+    { label: 'competitor_mention', confidence: NAMED_COMPETITOR_CONFIDENCE * named.score },
+    ...labels,
+  ];
 }
 
 function errorCode(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
+    return error.code;
   if (error instanceof Error && error.name !== 'Error') return error.name;
   return 'source_failed';
 }

@@ -30,7 +30,10 @@ export const TRANSCRIPT_EXTENSIONS = ['.vtt', '.srt', '.json'];
 export const RECORDING_EXTENSIONS = ['.wav'];
 
 /** Opens `file` as a call source, validating that it exists. */
-export async function openSource(file: string, options: OpenSourceOptions = {}): Promise<CallSource> {
+export async function openSource(
+  file: string,
+  options: OpenSourceOptions = {},
+): Promise<CallSource> {
   if (!existsSync(file)) throw new SourceError(`${file}: no such file`);
   if (!statSync(file).isFile()) throw new SourceError(`${file}: is not a file`);
   const ext = path.extname(file).toLowerCase();

@@ -107,6 +107,8 @@ export class TranscriptSource implements CallSource {
     const steps = replaySteps(this.transcript, realtime);
     const runStartMs = performance.now();
     log.info({ source: this.description, steps: steps.length, realtime }, 'run: replay started');
+    for (const warning of this.transcript.warnings)
+      sink.problem('transcript_warning', warning, false, 0);
 
     let sent = 0;
     for (const step of steps) {

@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadPlaybook, localList, localText, PlaybookError } from '../../../main/engine/playbook/load';
+import {
+  loadPlaybook,
+  localList,
+  localText,
+  PlaybookError,
+} from '../../../main/engine/playbook/load';
 import { defaultPlaybookDir } from '../../../main/engine/resources';
 
 const dirs: string[] = [];
@@ -47,7 +52,13 @@ describe('the default Northwind Medical playbook', () => {
   });
 
   it('has a talk-track with at least three phrasings in each language for every objection', () => {
-    for (const intent of ['price_objection', 'budget_freeze', 'stall', 'evidence_request', 'decision_maker']) {
+    for (const intent of [
+      'price_objection',
+      'budget_freeze',
+      'stall',
+      'evidence_request',
+      'decision_maker',
+    ]) {
       const track = playbook.talkTrackForIntent(intent);
       expect(track, intent).toBeDefined();
       expect(localList(track!.phrasings, 'en').length).toBeGreaterThanOrEqual(3);
@@ -57,7 +68,11 @@ describe('the default Northwind Medical playbook', () => {
 
   it('has the manager rule that fires once on the third comparison without evidence', () => {
     const rule = playbook.rules.find((r) => r.id === 'evidence-when-comparing')!;
-    expect(rule.when).toMatchObject({ intent: 'rep_competitor_comparison', count: 3, without: ['rep_cites_evidence'] });
+    expect(rule.when).toMatchObject({
+      intent: 'rep_competitor_comparison',
+      count: 3,
+      without: ['rep_cites_evidence'],
+    });
     expect(rule.repeat).toBe('once_per_call');
     expect(rule.then.some((a) => 'alert_manager' in a)).toBe(true);
   });
@@ -101,7 +116,9 @@ describe('playbook errors', () => {
     });
     const issues = issuesOf(dir);
     expect(issues.map((i) => i.message).join('\n')).toMatch(/unknown field\(s\) "colour"/);
-    expect(issues.find((i) => i.field === 'battlecards[1].competitor')?.message).toMatch(/missing required field/);
+    expect(issues.find((i) => i.field === 'battlecards[1].competitor')?.message).toMatch(
+      /missing required field/,
+    );
     expect(issues.find((i) => i.field === 'battlecards[1].competitor')?.line).toBe(5);
   });
 
@@ -123,16 +140,23 @@ describe('playbook errors', () => {
     const dir = playbookDir({ 'a.yaml': talkTrack, 'more/b.yaml': talkTrack });
     const [issue] = issuesOf(dir);
     expect(issue.file).toMatch(/b\.yaml$/);
-    expect(issue.message).toMatch(/duplicate talk-track id "price_objection" \(first defined in .*a\.yaml:2\)/);
+    expect(issue.message).toMatch(
+      /duplicate talk-track id "price_objection" \(first defined in .*a\.yaml:2\)/,
+    );
   });
 
   it('collects every problem across files before failing', () => {
-    const dir = playbookDir({ 'a.yaml': 'evidence:\n  - id: Bad Id\n    text: x\n', 'b.yaml': 'unknown_section: 1\n' });
+    const dir = playbookDir({
+      'a.yaml': 'evidence:\n  - id: Bad Id\n    text: x\n',
+      'b.yaml': 'unknown_section: 1\n',
+    });
     expect(issuesOf(dir)).toHaveLength(2);
   });
 
   it('rejects a missing folder and a folder without YAML files', () => {
-    expect(issuesOf(path.join(os.tmpdir(), 'cuecard-no-such-playbook'))[0].message).toMatch(/not found/);
+    expect(issuesOf(path.join(os.tmpdir(), 'cuecard-no-such-playbook'))[0].message).toMatch(
+      /not found/,
+    );
     expect(issuesOf(playbookDir({ 'notes.txt': 'hi' }))[0].message).toMatch(/no \.yaml files/);
   });
 });

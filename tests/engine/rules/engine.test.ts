@@ -8,25 +8,42 @@ import { type IntentOccurrence, RuleSet } from '../../../main/engine/rules/engin
 const playbook = loadPlaybook(defaultPlaybookDir());
 const helix = { id: 'helix-devices', name: 'Helix' };
 let n = 0;
-function heard(label: string, speaker: Speaker, t: number, competitor: IntentOccurrence['competitor'] = null): IntentOccurrence {
+function heard(
+  label: string,
+  speaker: Speaker,
+  t: number,
+  competitor: IntentOccurrence['competitor'] = null,
+): IntentOccurrence {
   return { label, speaker, t, confidence: 0.9, utteranceId: `u${++n}`, competitor };
 }
 function shown(firings: ReturnType<ReturnType<RuleSet['newCall']>['evaluate']>): string[] {
-  return firings.flatMap((f) => f.shows.map((s) => (s.kind === 'battlecard' ? `battlecard:${s.battlecard.id}` : `talk_track:${s.talkTrack.id}`)));
+  return firings.flatMap((f) =>
+    f.shows.map((s) =>
+      s.kind === 'battlecard' ? `battlecard:${s.battlecard.id}` : `talk_track:${s.talkTrack.id}`,
+    ),
+  );
 }
 
 describe('the Northwind rules', () => {
   it("shows the competitor's battlecard when the customer names it, not when the rep does", () => {
     const call = new RuleSet(playbook).newCall();
     expect(shown(call.evaluate(heard('competitor_mention', 'rep', 5, helix)))).toEqual([]);
-    expect(shown(call.evaluate(heard('competitor_mention', 'customer', 10, helix)))).toEqual(['battlecard:helix-devices']);
+    expect(shown(call.evaluate(heard('competitor_mention', 'customer', 10, helix)))).toEqual([
+      'battlecard:helix-devices',
+    ]);
   });
 
   it('does not repeat a battlecard within its cooldown, and shows it again after', () => {
     const call = new RuleSet(playbook).newCall();
-    expect(shown(call.evaluate(heard('competitor_mention', 'customer', 10, helix)))).toHaveLength(1);
-    expect(shown(call.evaluate(heard('competitor_mention', 'customer', 40, helix)))).toHaveLength(0);
-    expect(shown(call.evaluate(heard('competitor_mention', 'customer', 200, helix)))).toHaveLength(1);
+    expect(shown(call.evaluate(heard('competitor_mention', 'customer', 10, helix)))).toHaveLength(
+      1,
+    );
+    expect(shown(call.evaluate(heard('competitor_mention', 'customer', 40, helix)))).toHaveLength(
+      0,
+    );
+    expect(shown(call.evaluate(heard('competitor_mention', 'customer', 200, helix)))).toHaveLength(
+      1,
+    );
   });
 
   it('shows no battlecard for a competitor the playbook does not know', () => {
@@ -36,8 +53,12 @@ describe('the Northwind rules', () => {
 
   it('answers each objection with its own talk-track', () => {
     const call = new RuleSet(playbook).newCall();
-    expect(shown(call.evaluate(heard('price_objection', 'customer', 1)))).toEqual(['talk_track:price_objection']);
-    expect(shown(call.evaluate(heard('budget_freeze', 'customer', 2)))).toEqual(['talk_track:budget_freeze']);
+    expect(shown(call.evaluate(heard('price_objection', 'customer', 1)))).toEqual([
+      'talk_track:price_objection',
+    ]);
+    expect(shown(call.evaluate(heard('budget_freeze', 'customer', 2)))).toEqual([
+      'talk_track:budget_freeze',
+    ]);
     expect(shown(call.evaluate(heard('stall', 'customer', 3)))).toEqual(['talk_track:stall']);
   });
 
@@ -49,7 +70,8 @@ describe('the Northwind rules', () => {
     expect(firing.rule.id).toBe('evidence-when-comparing');
     expect(shown([firing])).toEqual(['talk_track:cite_evidence_when_comparing']);
     expect(firing.alert).not.toBeNull();
-    for (const t of [40, 50, 60]) expect(call.evaluate(heard('rep_competitor_comparison', 'rep', t))).toEqual([]);
+    for (const t of [40, 50, 60])
+      expect(call.evaluate(heard('rep_competitor_comparison', 'rep', t))).toEqual([]);
   });
 
   it('starts counting again after the rep cites evidence', () => {
@@ -73,14 +95,18 @@ describe('rule conditions', () => {
     Rule.parse({ id: 'r', when, then: [{ show: { talk_track: 'stall' } }], repeat });
 
   it('counts only occurrences inside the time window', () => {
-    const call = new RuleSet(playbook, [rule({ intent: 'stall', count: 2, within_s: 30 })]).newCall();
+    const call = new RuleSet(playbook, [
+      rule({ intent: 'stall', count: 2, within_s: 30 }),
+    ]).newCall();
     expect(call.evaluate(heard('stall', 'customer', 0))).toEqual([]);
     expect(call.evaluate(heard('stall', 'customer', 40))).toEqual([]);
     expect(call.evaluate(heard('stall', 'customer', 60))).toHaveLength(1);
   });
 
   it('fires only after a required earlier intent', () => {
-    const call = new RuleSet(playbook, [rule({ intent: 'stall', after: ['price_objection'] })]).newCall();
+    const call = new RuleSet(playbook, [
+      rule({ intent: 'stall', after: ['price_objection'] }),
+    ]).newCall();
     expect(call.evaluate(heard('stall', 'customer', 5))).toEqual([]);
     call.evaluate(heard('price_objection', 'customer', 6));
     expect(call.evaluate(heard('stall', 'customer', 7))).toHaveLength(1);
@@ -92,8 +118,15 @@ describe('rule conditions', () => {
   });
 
   it('skips disabled rules', () => {
-    const disabled = Rule.parse({ id: 'off', enabled: false, when: { intent: 'stall' }, then: [{ show: 'talk_track' }] });
-    expect(new RuleSet(playbook, [disabled]).newCall().evaluate(heard('stall', 'customer', 1))).toEqual([]);
+    const disabled = Rule.parse({
+      id: 'off',
+      enabled: false,
+      when: { intent: 'stall' },
+      then: [{ show: 'talk_track' }],
+    });
+    expect(
+      new RuleSet(playbook, [disabled]).newCall().evaluate(heard('stall', 'customer', 1)),
+    ).toEqual([]);
   });
 });
 
@@ -102,8 +135,14 @@ describe('cooldowns and confidence', () => {
     const call = new RuleSet(playbook).newCall();
     const tentative = { ...heard('stall', 'customer', 100), confidence: 0.5 };
     expect(shown(call.evaluate(tentative))).toEqual(['talk_track:stall']);
-    expect(shown(call.evaluate({ ...heard('stall', 'customer', 105), confidence: 0.55 }))).toEqual([]);
-    expect(shown(call.evaluate({ ...heard('stall', 'customer', 110), confidence: 0.97 }))).toEqual(['talk_track:stall']);
-    expect(shown(call.evaluate({ ...heard('stall', 'customer', 115), confidence: 0.99 }))).toEqual([]);
+    expect(shown(call.evaluate({ ...heard('stall', 'customer', 105), confidence: 0.55 }))).toEqual(
+      [],
+    );
+    expect(shown(call.evaluate({ ...heard('stall', 'customer', 110), confidence: 0.97 }))).toEqual([
+      'talk_track:stall',
+    ]);
+    expect(shown(call.evaluate({ ...heard('stall', 'customer', 115), confidence: 0.99 }))).toEqual(
+      [],
+    );
   });
 });

@@ -3,14 +3,22 @@ import type { CallEvent, Speaker } from '../../../main/contract/events';
 import { competitorNames, loadPlaybook, localText } from '../../../main/engine/playbook/load';
 import { defaultPlaybookDir } from '../../../main/engine/resources';
 import { RuleSet } from '../../../main/engine/rules/engine';
-import { CallSession, type CallRecorder, type IntentModel } from '../../../main/engine/session/call-session';
+import {
+  CallSession,
+  type CallRecorder,
+  type IntentModel,
+} from '../../../main/engine/session/call-session';
 import type { CallSource, SourceUtterance } from '../../../main/engine/session/source';
 import { CompetitorMatcher } from '../../../main/engine/intents/competitors';
 import { summarizeCall } from '../../../main/engine/summary/summarize';
 
 const playbook = loadPlaybook(defaultPlaybookDir());
 const competitors = new CompetitorMatcher(
-  playbook.battlecards.map((b) => ({ id: b.id, name: localText(b.competitor, 'en'), aliases: competitorNames(b) })),
+  playbook.battlecards.map((b) => ({
+    id: b.id,
+    name: localText(b.competitor, 'en'),
+    aliases: competitorNames(b),
+  })),
 );
 
 /** Labels by exact sentence: stands in for the intent model so session logic is tested alone. */
@@ -30,7 +38,8 @@ class ListSource implements CallSource {
   async run(sink: Parameters<CallSource['run']>[0], { signal }: { signal: AbortSignal }) {
     for (const [i, [speaker, text, start, end]] of this.turns.entries()) {
       if (signal.aborted) return;
-      if (this.failAfter === i) throw Object.assign(new Error('microphone unplugged'), { code: 'device_lost' });
+      if (this.failAfter === i)
+        throw Object.assign(new Error('microphone unplugged'), { code: 'device_lost' });
       sink.partial(speaker, text.split(' ')[0], start + 0.2);
       sink.utterance({ speaker, text, start, end } satisfies SourceUtterance);
       await new Promise((r) => setImmediate(r));
@@ -40,7 +49,14 @@ class ListSource implements CallSource {
 
 function session(source: CallSource, labels: Record<string, string[]>, recorder?: CallRecorder) {
   return new CallSession(
-    { playbook, rules: new RuleSet(playbook), intents: new LookupIntentModel(labels), competitors, summarize: summarizeCall, recorder },
+    {
+      playbook,
+      rules: new RuleSet(playbook),
+      intents: new LookupIntentModel(labels),
+      competitors,
+      summarize: summarizeCall,
+      recorder,
+    },
     { source, lang: 'en' },
   );
 }
@@ -98,7 +114,10 @@ describe('a call session', () => {
     const events: CallEvent[] = [];
     s.on((e) => events.push(e));
     await s.run();
-    expect(events.find((e) => e.type === 'intent')).toMatchObject({ label: 'competitor_mention', competitor: 'Helix Devices' });
+    expect(events.find((e) => e.type === 'intent')).toMatchObject({
+      label: 'competitor_mention',
+      competitor: 'Helix Devices',
+    });
   });
 
   it('writes every event to the recorder and ends the call there', async () => {
@@ -134,9 +153,28 @@ describe('a call session', () => {
     const events: CallEvent[] = [];
     s.on((e) => events.push(e));
     await s.run();
-    expect(events.find((e) => e.type === 'problem')).toMatchObject({ code: 'device_lost', fatal: true, message: 'microphone unplugged' });
+    expect(events.find((e) => e.type === 'problem')).toMatchObject({
+      code: 'device_lost',
+      fatal: true,
+      message: 'microphone unplugged',
+    });
     expect(events.filter((e) => e.type === 'utterance')).toHaveLength(3);
     expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'error' });
+  });
+
+  it('keeps no call and writes no summary when the source fails before anything is heard', async () => {
+    const recorded: string[] = [];
+    const recorder: CallRecorder = {
+      startCall: () => recorded.push('start'),
+      recordEvent: (_id, e) => recorded.push(e.type),
+      endCall: () => recorded.push('end'),
+    };
+    const s = session(new ListSource(turns, 0), labels, recorder);
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    await s.run();
+    expect(events.map((e) => e.type)).toEqual(['call_started', 'problem', 'call_ended']);
+    expect(recorded).toEqual([]);
   });
 
   it('records feedback and escalations only for the current call', async () => {
@@ -151,13 +189,16 @@ describe('a call session', () => {
     const id = s.escalate('customer wants a discount');
     const escalation = events.find((e) => e.type === 'escalation');
     expect(escalation).toMatchObject({ id, state: 'requested' });
-    expect(escalation?.type === 'escalation' && escalation.note).toMatch(/customer wants a discount[\s\S]*Helix/);
+    expect(escalation?.type === 'escalation' && escalation.note).toMatch(
+      /customer wants a discount[\s\S]*Helix/,
+    );
   });
 
   it('stops early when asked, with reason "stopped"', async () => {
     const endless: CallSource = {
       description: 'endless',
-      run: (_sink, { signal }) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
+      run: (_sink, { signal }) =>
+        new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
     };
     const s = session(endless, {});
     const events: CallEvent[] = [];

@@ -1,0 +1,13 @@
+/**
+ * Standalone build of the renderer for the browser transport (`npm run build:renderer`):
+ * `renderer/` as root, output in `out/renderer` (the same place electron-vite writes it).
+ */
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: './',
+  plugins: [react()],
+  build: { outDir: '../out/renderer', emptyOutDir: true, target: 'chrome120' },
+});
