@@ -58,10 +58,12 @@ if (!existsSync(path.join(electronDir, 'path.txt'))) {
   console.error(`[ensure-native] downloading the Electron ${electronVersion} binary…`);
   try {
     execFileSync(process.execPath, [path.join(electronDir, 'install.js')], {
-      stdio: 'inherit',
+      stdio: ['ignore', 'inherit', 'pipe'],
       env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' },
     });
-  } catch {
+  } catch (error) {
+    const reason = String(error.stderr ?? '').split('\n').find((l) => /Error|error/.test(l)) ?? '';
+    if (reason) console.error(`[ensure-native] ${reason.trim()}`);
     console.error(
       `[ensure-native] could not download Electron ${electronVersion}. The desktop app needs it; ` +
         'this machine may have no access to the Electron release host (set ELECTRON_MIRROR to a mirror). ' +
