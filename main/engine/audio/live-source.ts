@@ -40,6 +40,12 @@ export interface LiveSourceOptions
   sampleRate?: number;
   /** A device delivering nothing for this long while the other does is given up. Default 2000 ms. */
   stallTimeoutMs?: number;
+  /**
+   * How long a device may take to deliver its first audio after it is opened, while the other
+   * delivers, before it is given up. Default 6000 ms: PulseAudio and WASAPI devices commonly
+   * take two seconds or more to start.
+   */
+  startupTimeoutMs?: number;
   /** Opens a device; default naudiodon. */
   openCapture?: OpenCapture;
 }
@@ -56,7 +62,10 @@ interface DeviceState {
   queue: Float32Array[];
   queued: number;
   alive: boolean;
-  lastDataAt: number;
+  /** When the device was opened, in ms since the epoch. */
+  openedAt: number;
+  /** When it last delivered audio; null until its first audio. */
+  lastDataAt: number | null;
 }
 
 /** Live capture as a `CallSource`. */
@@ -80,6 +89,7 @@ export class LiveSource implements CallSource {
     const engine = await createCallEngine({ ...this.options, lang: this.options.lang ?? 'auto' });
     const sampleRate = this.options.sampleRate ?? 16_000;
     const stallTimeoutMs = this.options.stallTimeoutMs ?? 2000;
+    const startupTimeoutMs = this.options.startupTimeoutMs ?? Math.max(6000, stallTimeoutMs);
     const openCapture = this.options.openCapture ?? openNaudiodonCapture;
     using pipeline = new CallAudioPipeline({
       channels: 2,
@@ -100,7 +110,8 @@ export class LiveSource implements CallSource {
       queue: [],
       queued: 0,
       alive: true,
-      lastDataAt: Date.now(),
+      openedAt: Date.now(),
+      lastDataAt: null,
     }));
 
     let wake: (() => void) | null = null;
@@ -174,14 +185,16 @@ export class LiveSource implements CallSource {
         const alive = devices.filter((d) => d.alive);
         for (const state of alive) {
           const othersDeliver = alive.some(
-            (d) => d !== state && now - d.lastDataAt < stallTimeoutMs,
+            (d) => d !== state && d.lastDataAt !== null && now - d.lastDataAt < stallTimeoutMs,
           );
-          if (state.queued === 0 && now - state.lastDataAt > stallTimeoutMs && othersDeliver) {
-            lose(
-              state,
-              'audio_device_stalled',
-              `delivered no audio for ${stallTimeoutMs / 1000} s`,
-            );
+          const silentFor = now - (state.lastDataAt ?? state.openedAt);
+          const limit = state.lastDataAt === null ? startupTimeoutMs : stallTimeoutMs;
+          if (state.queued === 0 && silentFor > limit && othersDeliver) {
+            const why =
+              state.lastDataAt === null
+                ? `delivered no audio in the ${limit / 1000} s since it was opened`
+                : `delivered no audio for ${limit / 1000} s`;
+            lose(state, 'audio_device_stalled', why);
           }
           if (state.queued > MAX_QUEUE_SEC * sampleRate)
             take(state, state.queued - sampleRate * TICK_MS * 1e-3);

@@ -37,7 +37,7 @@ function channelPcm(file: string, channel: 0 | 1): Int16Array {
 /** A capture that plays `pcm` at `speed` times real time, or fails as told. */
 function fakeCapture(
   pcm: Int16Array | null,
-  options: { speed?: number; failAfterMs?: number } = {},
+  options: { speed?: number; failAfterMs?: number; startAfterMs?: number; stopAfterMs?: number } = {},
 ): { handle: CaptureHandle; stopped: () => boolean } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -57,6 +57,9 @@ function fakeCapture(
               stream.destroy(new Error('device unplugged'));
               return;
             }
+            const elapsed = Date.now() - started;
+            if (options.startAfterMs !== undefined && elapsed < options.startAfterMs) return;
+            if (options.stopAfterMs !== undefined && elapsed > options.stopAfterMs) return;
             if (!pcm || offset >= pcm.length) return;
             const part = pcm.subarray(offset, offset + chunk);
             offset += chunk;
@@ -182,7 +185,7 @@ describeWithShared('a live call through two devices', () => {
     expect(lateRep.length).toBeGreaterThan(0);
   });
 
-  it('gives up on a device that stops delivering audio', async () => {
+  it('gives up on a device that never delivers audio, naming the start-up wait', async () => {
     const rep = fakeCapture(channelPcm(call, 0).subarray(0, 16_000 * 20), { speed: 10 });
     const silent = fakeCapture(null);
     const sink = new Sink();
@@ -191,12 +194,54 @@ describeWithShared('a live call through two devices', () => {
       ...fakeAsr,
       microphone: mic,
       systemAudio: monitor,
-      stallTimeoutMs: 400,
+      stallTimeoutMs: 300,
+      startupTimeoutMs: 600,
       openCapture: ({ id }) => (id === mic.id ? rep.handle : silent.handle),
     });
     setTimeout(() => controller.abort(), 1500);
     await source.run(sink, { realtime: true, signal: controller.signal });
     expect(sink.problems.map((p) => p.code)).toEqual(['audio_device_stalled']);
+    expect(sink.problems[0].message).toMatch(/no audio in the 0.6 s since it was opened/);
     expect(sink.utterances.some((u) => u.speaker === 'rep')).toBe(true);
+  });
+
+  it('waits for a device that is slow to start instead of giving it up', async () => {
+    // PulseAudio monitors often deliver their first audio 2-3 s after the other device.
+    const rep = fakeCapture(channelPcm(call, 0).subarray(0, 16_000 * 20), { speed: 10 });
+    const late = fakeCapture(channelPcm(call, 1).subarray(0, 16_000 * 20), {
+      speed: 10,
+      startAfterMs: 700,
+    });
+    const sink = new Sink();
+    const controller = new AbortController();
+    const source = new LiveSource({
+      ...fakeAsr,
+      microphone: mic,
+      systemAudio: monitor,
+      stallTimeoutMs: 300,
+      startupTimeoutMs: 1500,
+      openCapture: ({ id }) => (id === mic.id ? rep.handle : late.handle),
+    });
+    setTimeout(() => controller.abort(), 2000);
+    await source.run(sink, { realtime: true, signal: controller.signal });
+    expect(sink.problems).toEqual([]);
+  });
+
+  it('gives up on a device that stops delivering audio mid-call', async () => {
+    const rep = fakeCapture(channelPcm(call, 0).subarray(0, 16_000 * 20), { speed: 10 });
+    const stops = fakeCapture(channelPcm(call, 1), { speed: 10, stopAfterMs: 300 });
+    const sink = new Sink();
+    const controller = new AbortController();
+    const source = new LiveSource({
+      ...fakeAsr,
+      microphone: mic,
+      systemAudio: monitor,
+      stallTimeoutMs: 400,
+      openCapture: ({ id }) => (id === mic.id ? rep.handle : stops.handle),
+    });
+    setTimeout(() => controller.abort(), 1800);
+    await source.run(sink, { realtime: true, signal: controller.signal });
+    expect(sink.problems.map((p) => p.code)).toEqual(['audio_device_stalled']);
+    expect(sink.problems[0].message).toMatch(/system audio device .* delivered no audio for 0.4 s/);
   });
 });
