@@ -12,7 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CallLang } from '../../main/contract/events';
 import * as en from './banks-en';
+import { EXTRA_BANKS_EN, EXTRA_PREV_EN, RAMBLE_EN } from './banks-en-extra';
 import * as zh from './banks-zh';
+import { EXTRA_BANKS_ZH, EXTRA_PREV_ZH, RAMBLE_ZH } from './banks-zh-extra';
 import type { Bank, IntentRow, PrevBank } from './dataset-types';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,7 +48,13 @@ function shuffle<T>(rng: Rng, items: T[]): T[] {
 interface LangKit {
   lang: CallLang;
   banks: Bank[];
+  /** Second-wave patterns per `label:speaker`, split into train/test on their own. */
+  extraBanks: Bank[];
   prevBanks: PrevBank[];
+  /** Neutral clauses that surround an intent in long turns. */
+  rambles: string[];
+  /** How many of `prevBanks` (at the end) are second-wave banks. */
+  extraPrevCount: number;
   slots: Record<string, string[]>;
   competitors: Record<Split, string[]>;
   generic: string[];
@@ -270,21 +278,41 @@ interface BankPattern {
   template: string;
 }
 
-function generateLang(kit: LangKit, rng: Rng): Generated[] {
+/** Seed of the split stream of one bank wave: FNV-1a of its key mixed with the dataset seed. */
+function splitSeed(seed: number, key: string): number {
+  let hash = 0x811c9dc5 ^ seed;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+function generateLang(kit: LangKit, rng: Rng, seed: number): Generated[] {
   const out: Generated[] = [];
   const push = (split: Split, row: IntentRow) => out.push({ split, row });
   const labelled: BankPattern[] = [];
+  const neutral: BankPattern[] = [];
 
-  // Plain rows: every pattern of every bank, variants spread to reach the per-bank target.
+  // Plain rows: every pattern of every bank, variants spread to reach the per-bank target. The
+  // split comes from its own seeded stream per bank and wave, so adding patterns to one bank never
+  // moves another bank's templates between train and test.
   for (const bank of kit.banks) {
-    const splits = splitPatterns(rng, bank.patterns.length);
-    const target = bank.label === 'none' ? (bank.speaker === 'customer' ? 650 : 520) : 300;
-    const perPattern = Math.ceil(target / bank.patterns.length);
-    bank.patterns.forEach((pattern, index) => {
+    const extra = kit.extraBanks
+      .filter((b) => b.label === bank.label && b.speaker === bank.speaker)
+      .flatMap((b) => b.patterns);
+    const patterns = [...bank.patterns, ...extra];
+    const bankKey = `${kit.lang}:${bank.speaker}:${bank.label}`;
+    const splits = [
+      ...splitPatterns(mulberry32(splitSeed(seed, `${bankKey}:1`)), bank.patterns.length),
+      ...(extra.length
+        ? splitPatterns(mulberry32(splitSeed(seed, `${bankKey}:2`)), extra.length)
+        : []),
+    ];
+    const target = bank.label === 'none' ? (bank.speaker === 'customer' ? 1300 : 900) : 560;
+    const perPattern = Math.max(5, Math.ceil(target / patterns.length));
+    patterns.forEach((pattern, index) => {
       const split = splits[index];
-      const template = `${kit.lang}:${bank.speaker}:${bank.label}:${index}`;
+      const template = `${bankKey}:${index}`;
       const entry = { bank, pattern, split, template };
-      if (bank.label !== 'none' && bank.speaker === 'customer') labelled.push(entry);
+      if (bank.speaker === 'customer') (bank.label === 'none' ? neutral : labelled).push(entry);
       const seen = new Set<string>();
       for (let attempt = 0; attempt < perPattern * 4 && seen.size < perPattern; attempt++) {
         const { text, extra } = expand(pattern, kit, split, rng);
@@ -304,7 +332,7 @@ function generateLang(kit: LangKit, rng: Rng): Generated[] {
 
   // The rep mirroring the customer ("so budget is tight for you?") carries no label; a few rep
   // turns reuse customer wording verbatim so the side of the speaker matters.
-  for (let i = 0; i < 360; i++) {
+  for (let i = 0; i < 600; i++) {
     const { pattern, split, template } = pick(rng, labelled);
     const { text } = expand(pattern, kit, split, rng);
     const mirrored =
@@ -326,7 +354,7 @@ function generateLang(kit: LangKit, rng: Rng): Generated[] {
   // Two customer intents in one turn, and small talk before an intent.
   const joiners =
     kit.lang === 'zh' ? ['，而且', '。另外', '，', '。'] : [', and ', '. also ', '. ', ', plus '];
-  for (let i = 0; i < 260; i++) {
+  for (let i = 0; i < 400; i++) {
     const first = pick(rng, labelled);
     const candidates = labelled.filter(
       (p) =>
@@ -363,8 +391,60 @@ function generateLang(kit: LangKit, rng: Rng): Generated[] {
     });
   }
 
+  // Long, rambling turns: the intent is one clause among neutral ones (context before, after or
+  // both); the same rambles around a neutral customer turn, or alone, carry no label. Rambles are
+  // split 80/20 too, so test turns are built from clauses training never saw.
+  const rambleSplits = splitPatterns(
+    mulberry32(splitSeed(seed, `${kit.lang}:ramble`)),
+    kit.rambles.length,
+  );
+  const rambleOf = (split: Split) =>
+    pick(
+      rng,
+      kit.rambles.filter((_r, i) => rambleSplits[i] === split),
+    );
+  const sep = () =>
+    kit.lang === 'zh'
+      ? pick(rng, ['，', '。', '，然后', '，反正'])
+      : pick(rng, [', ', '. ', ' and ', ' so ']);
+  const wrap = (core: string, split: Split) => {
+    const shape = rng();
+    if (shape < 0.35) return `${rambleOf(split)}${sep()}${core}`;
+    if (shape < 0.6) return `${core}${sep()}${rambleOf(split)}`;
+    return `${rambleOf(split)}${sep()}${core}${sep()}${rambleOf(split)}`;
+  };
+  for (let i = 0; i < 500; i++) {
+    const intent = pick(rng, labelled);
+    const b = expand(intent.pattern, kit, intent.split, rng);
+    push(intent.split, {
+      text: render(tidy(wrap(b.text, intent.split), kit.lang), kit, rng),
+      speaker: 'customer',
+      lang: kit.lang,
+      labels: [intent.bank.label, ...b.extra],
+      template: intent.template,
+    });
+  }
+  for (let i = 0; i < 300; i++) {
+    const plain = pick(rng, neutral);
+    const split = plain.split;
+    const core = i % 3 === 0 ? rambleOf(split) : expand(plain.pattern, kit, split, rng).text;
+    push(split, {
+      text: render(tidy(wrap(core, split), kit.lang), kit, rng),
+      speaker: 'customer',
+      lang: kit.lang,
+      labels: [],
+      template: i % 3 === 0 ? `${kit.lang}:ramble` : plain.template,
+    });
+  }
+
   // Short replies that only make sense with the turn before.
-  const prevSplits = splitPatterns(rng, kit.prevBanks.length);
+  const prevSplits = [
+    ...splitPatterns(
+      mulberry32(splitSeed(seed, `${kit.lang}:prev:1`)),
+      kit.prevBanks.length - kit.extraPrevCount,
+    ),
+    ...splitPatterns(mulberry32(splitSeed(seed, `${kit.lang}:prev:2`)), kit.extraPrevCount),
+  ];
   kit.prevBanks.forEach((bank, index) => {
     const split = prevSplits[index];
     for (let i = 0; i < 22; i++) {
@@ -398,7 +478,10 @@ export function buildDataset(seed: number): Record<Split, IntentRow[]> {
     {
       lang: 'en',
       banks: en.BANKS_EN,
-      prevBanks: en.PREV_EN,
+      extraBanks: EXTRA_BANKS_EN,
+      prevBanks: [...en.PREV_EN, ...EXTRA_PREV_EN],
+      extraPrevCount: EXTRA_PREV_EN.length,
+      rambles: RAMBLE_EN,
       slots: en.SLOTS_EN,
       competitors: splitNames(rng, en.COMPETITORS_EN),
       generic: en.GENERIC_COMPETITORS_EN,
@@ -412,7 +495,10 @@ export function buildDataset(seed: number): Record<Split, IntentRow[]> {
     {
       lang: 'zh',
       banks: zh.BANKS_ZH,
-      prevBanks: zh.PREV_ZH,
+      extraBanks: EXTRA_BANKS_ZH,
+      prevBanks: [...zh.PREV_ZH, ...EXTRA_PREV_ZH],
+      extraPrevCount: EXTRA_PREV_ZH.length,
+      rambles: RAMBLE_ZH,
       slots: zh.SLOTS_ZH,
       competitors: splitNames(rng, zh.COMPETITORS_ZH),
       generic: zh.GENERIC_COMPETITORS_ZH,
@@ -424,7 +510,7 @@ export function buildDataset(seed: number): Record<Split, IntentRow[]> {
       smallTalk: zh.SMALL_TALK_ZH,
     },
   ];
-  const generated = kits.flatMap((kit) => generateLang(kit, rng));
+  const generated = kits.flatMap((kit) => generateLang(kit, rng, seed));
   const testKeys = new Set(generated.filter((g) => g.split === 'test').map((g) => rowKey(g.row)));
   const result: Record<Split, IntentRow[]> = { train: [], test: [] };
   const seen = new Set<string>();

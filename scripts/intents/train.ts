@@ -110,7 +110,7 @@ export function logitsOf(
 }
 
 /** Logistic regression per label with AdaGrad over the shared sparse inputs. */
-function trainLinear(rows: EncodedRow[], labelCount: number, options: TrainOptions): LinearModel {
+export function trainLinear(rows: EncodedRow[], labelCount: number, options: TrainOptions): LinearModel {
   const buckets = 1 << options.features.hashBits;
   const model: LinearModel = {
     weights: new Float32Array(buckets * labelCount),
@@ -345,15 +345,18 @@ async function main(): Promise<void> {
   const testFile = path.resolve(arg('--test', path.join(REPO_ROOT, 'data/intents/test.jsonl')));
   const outDir = path.resolve(arg('--out', path.join(REPO_ROOT, 'models/intent')));
   const seed = Number(arg('--seed', String(DEFAULT_TRAIN_OPTIONS.seed)));
+  // Overrides for trying settings by cross-validation, e.g. --options '{"l2":0.01}'.
+  const overrides = JSON.parse(arg('--options', '{}')) as Partial<TrainOptions>;
 
   const started = performance.now();
   const rows = readIntentRows(trainFile);
-  const trained = trainIntentModel(rows, { ...DEFAULT_TRAIN_OPTIONS, seed });
+  const trained = trainIntentModel(rows, { ...DEFAULT_TRAIN_OPTIONS, ...overrides, seed });
   writeIntentModel(outDir, trained);
   const trainSeconds = (performance.now() - started) / 1000;
   process.stdout.write(
     `trained on ${rows.length} rows in ${trainSeconds.toFixed(1)} s; model ${(trained.onnx.length / 1e6).toFixed(1)} MB -> ${outDir}\n` +
-      `thresholds ${JSON.stringify(trained.meta.thresholds)}\n`,
+      `thresholds ${JSON.stringify(trained.meta.thresholds)}\n` +
+      `out-of-fold F1 ${JSON.stringify(trained.meta.training?.outOfFoldF1)}\n`,
   );
 
   const testRows = readIntentRows(testFile);

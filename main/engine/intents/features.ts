@@ -5,11 +5,12 @@
  */
 import type { CallLang } from '../../contract/events';
 import { detectLang, isCjk, normalizeText, splitUnits } from '../text/lang';
+import { classSkeleton } from './wordclasses';
 
 export type IntentSpeaker = 'rep' | 'customer' | 'unknown';
 
 /** Bumped whenever feature strings or hashing change; stored in the model's meta.json. */
-export const FEATURE_VERSION = 5;
+export const FEATURE_VERSION = 6;
 
 /** How text becomes feature ids. Saved in meta.json and checked when a model loads. */
 export interface FeatureConfig {
@@ -213,6 +214,18 @@ function textFeatures(units: string[], config: FeatureConfig, out: string[], sid
     }
   }
   flushRun();
+
+  // Word-class skeleton (PRICE NEG ISSUE...): unigrams to trigrams, the first two also crossed
+  // with the side, so phrasings never seen in training still share features with known ones.
+  const skeleton = ['<s>', ...classSkeleton(units, isEnNegator), '</s>'];
+  for (let i = 1; i < skeleton.length - 1; i++) out.push(`k:${skeleton[i]}`, `${side}k:${skeleton[i]}`);
+  for (let i = 0; i + 1 < skeleton.length; i++) {
+    const bigram = `kb:${skeleton[i]} ${skeleton[i + 1]}`;
+    out.push(bigram, `${side}${bigram}`);
+  }
+  for (let i = 0; i + 2 < skeleton.length; i++) {
+    out.push(`kt:${skeleton[i]} ${skeleton[i + 1]} ${skeleton[i + 2]}`);
+  }
 }
 
 /** Units of a text after normalisation and digit folding. */

@@ -132,6 +132,81 @@ describe('IntentClassifier with the bundled ONNX model', () => {
   });
 });
 
+/** Turns from the issue report and unseen hard cases: the label each must get (or must not). */
+interface HardCase {
+  text: string;
+  lang: 'en' | 'zh';
+  speaker?: 'customer' | 'rep';
+  previous?: { text: string; speaker: 'customer' | 'rep' };
+  expect?: string;
+  forbid?: string;
+}
+const ISSUE_CASES: HardCase[] = [
+  { text: "That's more than we set aside", lang: 'en', expect: 'price_objection' },
+  { text: 'finance froze all new spend', lang: 'en', expect: 'budget_freeze' },
+  { text: "I'd have to run it past my CFO", lang: 'en', expect: 'decision_maker' },
+  { text: '我们再研究研究', lang: 'zh', expect: 'stall' },
+  { text: '这个得领导拍板', lang: 'zh', expect: 'decision_maker' },
+  { text: "price isn't the issue for us", lang: 'en', forbid: 'price_objection' },
+  { text: 'thats more than we set aside honestly', lang: 'en', expect: 'price_objection' },
+  { text: '做决定之前我还要和护理部主任商量一下', lang: 'zh', expect: 'decision_maker' },
+  { text: '做决定之前我还要和护理部主任商量一下', lang: 'zh', forbid: 'stall' },
+];
+const HARD_CASES: HardCase[] = [
+  { text: 'the quote came in way above what the district allocated', lang: 'en', expect: 'price_objection' },
+  { text: 'head office put a hold on every new purchase last week', lang: 'en', expect: 'budget_freeze' },
+  { text: 'our procurement committee has to okay anything like this', lang: 'en', expect: 'decision_maker' },
+  { text: 'can we pick this up again once the holidays are over', lang: 'en', expect: 'stall' },
+  { text: 'is there a school our size that has actually rolled this out', lang: 'en', expect: 'evidence_request' },
+  { text: "we've been running Tarvex in the depots for three years", lang: 'en', expect: 'competitor_mention' },
+  { text: 'book us in for tuesday at ten and send the link', lang: 'en', expect: 'next_step_commitment' },
+  { text: 'honestly cost is not a concern for us here', lang: 'en', forbid: 'price_objection' },
+  { text: "I'll transfer you to billing now", lang: 'en', speaker: 'rep', forbid: 'rep_competitor_comparison' },
+  { text: 'so is the price the main concern for you', lang: 'en', speaker: 'rep', forbid: 'price_objection' },
+  {
+    text: 'yes',
+    lang: 'en',
+    previous: { text: 'did the shipment arrive on time?', speaker: 'rep' },
+    forbid: 'price_objection',
+  },
+  { text: '这个报价比我们预留的多了一大截', lang: 'zh', expect: 'price_objection' },
+  { text: '集团上周把所有新增采购都叫停了', lang: 'zh', expect: 'budget_freeze' },
+  { text: '这事最后还得院长点头', lang: 'zh', expect: 'decision_maker' },
+  { text: '这事先往后放放吧，过了年再说', lang: 'zh', expect: 'stall' },
+  { text: '有没有跟我们差不多大的学校真的在用这个', lang: 'zh', expect: 'evidence_request' },
+  { text: '我们仓库那边一直用的是恒通的系统', lang: 'zh', expect: 'competitor_mention' },
+  { text: '那就周四下午两点吧，你把会议链接发我', lang: 'zh', expect: 'next_step_commitment' },
+  { text: '价格其实不是问题，主要是对接', lang: 'zh', forbid: 'price_objection' },
+  { text: '我帮您转到售后那边，请稍等', lang: 'zh', speaker: 'rep', forbid: 'rep_competitor_comparison' },
+  {
+    text: '对',
+    lang: 'zh',
+    previous: { text: '上周发的资料收到了吗？', speaker: 'rep' },
+    forbid: 'price_objection',
+  },
+];
+
+describe('IntentClassifier on how people really talk', () => {
+  const caseName = (c: HardCase) =>
+    `${c.expect ? `labels ${c.expect}` : `does not label ${c.forbid}`}: ${c.text}`;
+  const run = async (c: HardCase) => {
+    const labels = await labelsOf({
+      text: c.text,
+      speaker: c.speaker ?? 'customer',
+      lang: c.lang,
+      previous: c.previous ?? null,
+    });
+    if (c.expect) expect(labels).toContain(c.expect);
+    if (c.forbid) expect(labels).not.toContain(c.forbid);
+  };
+  it.each(ISSUE_CASES.map((c) => [caseName(c), c] as const))('issue example, %s', async (_n, c) =>
+    run(c),
+  );
+  it.each(HARD_CASES.map((c) => [caseName(c), c] as const))('unseen case, %s', async (_n, c) =>
+    run(c),
+  );
+});
+
 describe('IntentClassifier.load errors', () => {
   let dir: string;
   beforeAll(() => {
