@@ -7,7 +7,7 @@
  *
  * Usage: npx tsx scripts/intents/make-dataset.ts [--seed 7] [--out data/intents]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CallLang } from '../../main/contract/events';
@@ -16,8 +16,16 @@ import { EXTRA_BANKS_EN, EXTRA_PREV_EN, RAMBLE_EN } from './banks-en-extra';
 import * as zh from './banks-zh';
 import { EXTRA_BANKS_ZH, EXTRA_PREV_ZH, RAMBLE_ZH } from './banks-zh-extra';
 import type { Bank, IntentRow, PrevBank } from './dataset-types';
+import { readIntentRows } from './rows';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The hand-written test split: written apart from the banks, never used for training. */
+export const TEST_FILE = 'test.jsonl';
+/** Hand-written whole calls used to study errors; never used for training either. */
+export const DEV_FILE = 'dev-calls.jsonl';
+/** Rows of the bank templates held out of training. */
+export const TEMPLATE_TEST_FILE = 'test-templates.jsonl';
 
 type Split = 'train' | 'test';
 type Rng = () => number;
@@ -464,6 +472,42 @@ function generateLang(kit: LangKit, rng: Rng, seed: number): Generated[] {
       });
     }
   });
+
+  return out;
+}
+
+/** What besides the phrase banks goes into the dataset. */
+export interface DatasetOptions {
+  /** Hand-written labelled rows for training, by source name (a file's base name). */
+  handwritten?: Record<string, IntentRow[]>;
+  /** Rows that must never appear in training (the hand-written test split). */
+  heldOut?: IntentRow[];
+  /** Noisy renderings added per hand-written row (lower case, fillers, slips). Default 2. */
+  handwrittenVariants?: number;
+}
+
+/**
+ * Hand-written training rows, each as written plus noisy renderings of it the way speech
+ * recognition shows them. Always training rows; a random stream of their own keeps the bank
+ * rows unchanged when files are added.
+ */
+function handwrittenRows(kits: LangKit[], seed: number, options: DatasetOptions): Generated[] {
+  const out: Generated[] = [];
+  const variants = options.handwrittenVariants ?? 2;
+  for (const [source, rows] of Object.entries(options.handwritten ?? {}).sort()) {
+    const rng = mulberry32(splitSeed(seed, `handwritten:${source}`));
+    rows.forEach((row, index) => {
+      const kit = kits.find((k) => k.lang === row.lang);
+      const template = `hand:${source}:${index}`;
+      out.push({ split: 'train', row: { ...row, template } });
+      if (!kit) return;
+      for (let v = 0; v < variants; v++) {
+        const noisy: IntentRow = { ...row, text: addNoise(row.text, kit, rng), template };
+        if (row.prev) noisy.prev = { ...row.prev, text: addNoise(row.prev.text, kit, rng) };
+        out.push({ split: 'train', row: noisy });
+      }
+    });
+  }
   return out;
 }
 
@@ -472,7 +516,10 @@ function rowKey(row: IntentRow): string {
 }
 
 /** Builds both splits; exact duplicates are dropped, and a text in test never stays in train. */
-export function buildDataset(seed: number): Record<Split, IntentRow[]> {
+export function buildDataset(
+  seed: number,
+  options: DatasetOptions = {},
+): Record<Split, IntentRow[]> {
   const rng = mulberry32(seed);
   const kits: LangKit[] = [
     {
@@ -511,7 +558,9 @@ export function buildDataset(seed: number): Record<Split, IntentRow[]> {
     },
   ];
   const generated = kits.flatMap((kit) => generateLang(kit, rng, seed));
+  generated.push(...handwrittenRows(kits, seed, options));
   const testKeys = new Set(generated.filter((g) => g.split === 'test').map((g) => rowKey(g.row)));
+  for (const row of options.heldOut ?? []) testKeys.add(rowKey(row));
   const result: Record<Split, IntentRow[]> = { train: [], test: [] };
   const seen = new Set<string>();
   for (const { split, row } of generated) {
@@ -543,12 +592,27 @@ function main(): void {
   const seed = seedArg >= 0 ? Number(args[seedArg + 1]) : 7;
   const outDir =
     outArg >= 0 ? path.resolve(args[outArg + 1]) : path.join(REPO_ROOT, 'data/intents');
-  const dataset = buildDataset(seed);
-  mkdirSync(outDir, { recursive: true });
-  for (const split of ['train', 'test'] as const) {
-    const lines = dataset[split].map((row) => JSON.stringify(row));
-    writeFileSync(path.join(outDir, `${split}.jsonl`), `${lines.join('\n')}\n`);
+  const dataDir = path.join(REPO_ROOT, 'data/intents');
+  const handDir = path.join(dataDir, 'handwritten');
+  const handwritten: Record<string, IntentRow[]> = {};
+  if (existsSync(handDir)) {
+    for (const name of readdirSync(handDir).filter((f) => f.endsWith('.jsonl'))) {
+      handwritten[name.replace(/\.jsonl$/, '')] = readIntentRows(path.join(handDir, name));
+    }
   }
+  const heldOut = [TEST_FILE, DEV_FILE]
+    .map((name) => path.join(dataDir, name))
+    .filter((file) => existsSync(file))
+    .flatMap((file) => readIntentRows(file));
+  const dataset = buildDataset(seed, { handwritten, heldOut });
+  mkdirSync(outDir, { recursive: true });
+  const write = (name: string, rows: IntentRow[]) =>
+    writeFileSync(
+      path.join(outDir, name),
+      `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`,
+    );
+  write('train.jsonl', dataset.train);
+  write(TEMPLATE_TEST_FILE, dataset.test);
   const table: string[] = [
     '| label | en train | en test | zh train | zh test |',
     '|---|---|---|---|---|',

@@ -40,6 +40,8 @@ export interface TrainOptions {
   l2: number;
   /** Weight of a positive example relative to a negative one. */
   positiveWeight: number;
+  /** Share of a row's features left out at each update, so no single phrase carries a label. */
+  dropout: number;
   folds: number;
   seed: number;
   features: FeatureConfig;
@@ -50,6 +52,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   learningRate: 0.4,
   l2: 3e-3,
   positiveWeight: 1.5,
+  dropout: 0.2,
   folds: 4,
   seed: 13,
   features: DEFAULT_FEATURE_CONFIG,
@@ -123,6 +126,7 @@ export function trainLinear(rows: EncodedRow[], labelCount: number, options: Tra
   const rng = mulberry32(options.seed);
   const order = Array.from({ length: rows.length }, (_, i) => i);
   const eps = 1e-8;
+  const dropout = options.dropout;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rng() * (i + 1));
@@ -130,16 +134,25 @@ export function trainLinear(rows: EncodedRow[], labelCount: number, options: Tra
     }
     for (const index of order) {
       const row = rows[index];
-      const logits = logitsOf(model, row);
+      // Dropout: a random part of the features is hidden for this update; the rest are
+      // scaled up so the logits keep their size.
+      const kept = dropout > 0 ? Array.from(row.ids, () => rng() >= dropout) : null;
+      const view = kept
+        ? {
+            ids: row.ids.filter((_, k) => kept[k]),
+            values: row.values.filter((_, k) => kept[k]).map((v) => v / (1 - dropout)),
+          }
+        : row;
+      const logits = logitsOf(model, view);
       for (let l = 0; l < labelCount; l++) {
         const y = row.targets[l];
         const g = (sigmoid(logits[l]) - y) * (y ? options.positiveWeight : 1);
         if (Math.abs(g) < 1e-4) continue;
         biasSquaredGrads[l] += g * g;
         model.bias[l] -= (options.learningRate * g) / Math.sqrt(biasSquaredGrads[l] + eps);
-        for (let k = 0; k < row.ids.length; k++) {
-          const at = row.ids[k] * labelCount + l;
-          const grad = g * row.values[k] + options.l2 * model.weights[at];
+        for (let k = 0; k < view.ids.length; k++) {
+          const at = view.ids[k] * labelCount + l;
+          const grad = g * view.values[k] + options.l2 * model.weights[at];
           squaredGrads[at] += grad * grad;
           model.weights[at] -= (options.learningRate * grad) / Math.sqrt(squaredGrads[at] + eps);
         }
@@ -293,6 +306,7 @@ export function trainIntentModel(
       learningRate: options.learningRate,
       l2: options.l2,
       positiveWeight: options.positiveWeight,
+      dropout: options.dropout,
       folds,
       seed: options.seed,
       outOfFoldF1: oofF1,

@@ -10,7 +10,7 @@ import { classSkeleton } from './wordclasses';
 export type IntentSpeaker = 'rep' | 'customer' | 'unknown';
 
 /** Bumped whenever feature strings or hashing change; stored in the model's meta.json. */
-export const FEATURE_VERSION = 6;
+export const FEATURE_VERSION = 7;
 
 /** How text becomes feature ids. Saved in meta.json and checked when a model loads. */
 export interface FeatureConfig {

@@ -130,6 +130,7 @@ describe('training and runtime agree', () => {
       learningRate: 0.4,
       l2: 1e-4,
       positiveWeight: 1,
+      dropout: 0,
       folds: 2,
       seed: 3,
       features: { ...DEFAULT_FEATURE_CONFIG, hashBits: 12 },
