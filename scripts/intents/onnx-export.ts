@@ -3,7 +3,7 @@
  * subset in `onnx-subset.proto`.
  *
  * Graph: inputs `feature_ids` int64 [n] and `feature_values` float [n];
- *   rows   = Gather(weights[buckets, labels], feature_ids)          -> [n, labels]
+ *   rows   = Cast(Gather(weights[buckets, labels] float16, feature_ids)) -> [n, labels] float
  *   logits = ReduceSum(rows * Unsqueeze(feature_values, 1), 0) + bias -> [labels]
  *   probabilities = Sigmoid(logits * platt_a + platt_b)              -> [labels] (calibrated)
  */
@@ -14,11 +14,57 @@ import protobuf from 'protobufjs';
 const PROTO_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'onnx-subset.proto');
 const FLOAT = 1;
 const INT64 = 7;
+const FLOAT16 = 10;
 const ATTR_INT = 2;
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** IEEE 754 half-precision bits of a number, rounded to nearest even. */
+export function toFloat16Bits(value: number): number {
+  f32[0] = value;
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = (x >>> 23) & 0xff;
+  let mantissa = x & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - e;
+    let half = mantissa >>> shift;
+    const rest = mantissa & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    if (rest > halfway || (rest === halfway && half & 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
+  return sign | half;
+}
+
+/** The number that half-precision bits stand for. */
+export function fromFloat16Bits(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >>> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 0x1f) return mantissa ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+
+/** Rounds every value to the nearest half-precision one, in place (what the graph stores). */
+export function roundToFloat16(values: Float32Array): Float32Array {
+  for (let i = 0; i < values.length; i++) values[i] = fromFloat16Bits(toFloat16Bits(values[i]));
+  return values;
+}
 
 /** Everything the exporter needs to write the model. */
 export interface LinearModelExport {
-  /** Row-major [buckets, labels] weights. */
+  /** Row-major [buckets, labels] weights; stored in half precision. */
   weights: Float32Array;
   buckets: number;
   labels: string[];
@@ -40,6 +86,12 @@ function onnxModelType(): protobuf.Type {
 function floatTensor(name: string, dims: number[], data: Float32Array) {
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return { name, dims, dataType: FLOAT, rawData: Buffer.from(raw) };
+}
+
+function float16Tensor(name: string, dims: number[], data: Float32Array) {
+  const bits = Uint16Array.from(data, toFloat16Bits);
+  const raw = new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
+  return { name, dims, dataType: FLOAT16, rawData: Buffer.from(raw) };
 }
 
 function int64Tensor(name: string, dims: number[], data: number[]) {
@@ -69,9 +121,10 @@ export function exportLinearModel(model: LinearModelExport): Uint8Array {
       node(
         'Gather',
         ['weights', 'feature_ids'],
-        ['rows'],
+        ['rows_half'],
         [{ name: 'axis', type: ATTR_INT, i: 0 }],
       ),
+      node('Cast', ['rows_half'], ['rows'], [{ name: 'to', type: ATTR_INT, i: FLOAT }]),
       node('Unsqueeze', ['feature_values', 'axis_one'], ['values_column']),
       node('Mul', ['rows', 'values_column'], ['weighted']),
       node(
@@ -86,7 +139,7 @@ export function exportLinearModel(model: LinearModelExport): Uint8Array {
       node('Sigmoid', ['shifted'], ['probabilities']),
     ],
     initializer: [
-      floatTensor('weights', [model.buckets, labelCount], model.weights),
+      float16Tensor('weights', [model.buckets, labelCount], model.weights),
       floatTensor('bias', [labelCount], model.bias),
       floatTensor('platt_a', [labelCount], model.plattA),
       floatTensor('platt_b', [labelCount], model.plattB),

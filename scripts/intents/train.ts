@@ -27,7 +27,7 @@ import {
 import type { IntentRow } from './dataset-types';
 import { DEV_FILE, mulberry32, TEMPLATE_TEST_FILE } from './make-dataset';
 import { formatReport, scoreIntents, summarize } from './metrics';
-import { exportLinearModel } from './onnx-export';
+import { exportLinearModel, roundToFloat16 } from './onnx-export';
 import { readIntentRows } from './rows';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -291,6 +291,8 @@ export function trainIntentModel(
   });
 
   const model = trainLinear(encoded, labels.length, options);
+  // The graph stores weights in half precision; the JavaScript copy uses the same values.
+  roundToFloat16(model.weights);
   const trainedAt = new Date().toISOString();
   const meta: IntentModelMeta = {
     format: 'cuecard-intent-linear',

@@ -10,7 +10,7 @@ import { classSkeleton } from './wordclasses';
 export type IntentSpeaker = 'rep' | 'customer' | 'unknown';
 
 /** Bumped whenever feature strings or hashing change; stored in the model's meta.json. */
-export const FEATURE_VERSION = 7;
+export const FEATURE_VERSION = 8;
 
 /** How text becomes feature ids. Saved in meta.json and checked when a model loads. */
 export interface FeatureConfig {
@@ -29,7 +29,7 @@ export interface FeatureConfig {
 
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   version: FEATURE_VERSION,
-  hashBits: 18,
+  hashBits: 19,
   enCharNgrams: [3, 5],
   zhCharNgrams: [1, 3],
   negationScope: 3,
