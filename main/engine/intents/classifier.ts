@@ -12,6 +12,7 @@ import { CUSTOMER_INTENTS, type CallLang, REP_INTENTS } from '../../contract/eve
 import { createLogger } from '../log';
 import { detectLang } from '../text/lang';
 import {
+  dismissedLabels,
   type FeatureConfig,
   FEATURE_VERSION,
   extractFeatures,
@@ -216,13 +217,18 @@ export class IntentClassifier {
       .sort((a, b) => b.confidence - a.confidence);
   }
 
-  /** Labels that belong to the speaker's side and reach their threshold, best first. */
+  /**
+   * Labels that belong to the speaker's side and reach their threshold, best first. An
+   * objection whose topic the turn waves away ("price isn't really the issue") is never given,
+   * however the model scores it.
+   */
   async classify(input: IntentInput): Promise<IntentScore[]> {
     const all = await this.scores(input);
+    const ruledOut = new Set(dismissedLabels(input.text));
     return all.filter(({ label, confidence }) => {
       const side = labelSide(label);
       const allowed = side === 'both' || input.speaker === 'unknown' || side === input.speaker;
-      return allowed && confidence >= (this.meta.thresholds[label] ?? 0.5);
+      return allowed && !ruledOut.has(label) && confidence >= (this.meta.thresholds[label] ?? 0.5);
     });
   }
 

@@ -5,12 +5,12 @@
  */
 import type { CallLang } from '../../contract/events';
 import { detectLang, isCjk, normalizeText, splitUnits } from '../text/lang';
-import { classSkeleton } from './wordclasses';
+import { classSkeleton, NEGATION_CLASS } from './wordclasses';
 
 export type IntentSpeaker = 'rep' | 'customer' | 'unknown';
 
 /** Bumped whenever feature strings or hashing change; stored in the model's meta.json. */
-export const FEATURE_VERSION = 8;
+export const FEATURE_VERSION = 9;
 
 /** How text becomes feature ids. Saved in meta.json and checked when a model loads. */
 export interface FeatureConfig {
@@ -218,7 +218,8 @@ function textFeatures(units: string[], config: FeatureConfig, out: string[], sid
   // Word-class skeleton (PRICE NEG ISSUE...): unigrams to trigrams, the first two also crossed
   // with the side, so phrasings never seen in training still share features with known ones.
   const skeleton = ['<s>', ...classSkeleton(units, isEnNegator), '</s>'];
-  for (let i = 1; i < skeleton.length - 1; i++) out.push(`k:${skeleton[i]}`, `${side}k:${skeleton[i]}`);
+  for (let i = 1; i < skeleton.length - 1; i++)
+    out.push(`k:${skeleton[i]}`, `${side}k:${skeleton[i]}`);
   for (let i = 0; i + 1 < skeleton.length; i++) {
     const bigram = `kb:${skeleton[i]} ${skeleton[i + 1]}`;
     out.push(bigram, `${side}${bigram}`);
@@ -226,7 +227,109 @@ function textFeatures(units: string[], config: FeatureConfig, out: string[], sid
   for (let i = 0; i + 2 < skeleton.length; i++) {
     out.push(`kt:${skeleton[i]} ${skeleton[i + 1]} ${skeleton[i + 2]}`);
   }
+
+  // A topic waved away ("price isn't really the issue", "cost is not a concern", "预算没问题"):
+  // a concern word right after a negation, or a word saying it is fine, marks the topics just
+  // before it as dismissed, however the sentence around them is built.
+  for (let i = 1; i < skeleton.length - 1; i++) {
+    const saysFine = skeleton[i] === 'OK' && skeleton[i - 1] !== NEGATION_CLASS;
+    if (!(saysFine || (skeleton[i] === NEGATION_CLASS && concernFollows(skeleton, i)))) continue;
+    out.push(`${side}dismiss`);
+    for (let j = Math.max(1, i - 3); j < i; j++) {
+      if (DISMISSABLE.has(skeleton[j]))
+        out.push(`dismiss:${skeleton[j]}`, `${side}dismiss:${skeleton[j]}`);
+    }
+  }
 }
+
+/** Classes that may stand between a negation and the concern it denies ("not what's holding"). */
+const FILLER_CLASSES = new Set(['QUESTION', 'ME', 'YES', 'TOO']);
+
+/** True when a concern word (ISSUE) follows the negation at `at`, across filler classes. */
+function concernFollows(skeleton: string[], at: number): boolean {
+  for (let k = at + 1; k < Math.min(skeleton.length, at + 4); k++) {
+    if (skeleton[k] === 'ISSUE') return true;
+    if (!FILLER_CLASSES.has(skeleton[k])) return false;
+  }
+  return false;
+}
+
+/**
+ * Labels a turn cannot carry when it waves their topic away and raises it nowhere else: the
+ * topics that can be waved away, and the classes that raise the label in another clause.
+ */
+const DISMISSED_LABELS: Record<string, { topics: string[]; raisers: string[] }> = {
+  price_objection: {
+    topics: ['PRICE', 'EXPENSIVE', 'PAY', 'AFFORD'],
+    raisers: ['PRICE', 'EXPENSIVE', 'CHEAP', 'AFFORD', 'PAY'],
+  },
+  budget_freeze: { topics: ['BUDGET'], raisers: ['BUDGET', 'FREEZE'] },
+};
+
+/** Clauses of a text: split at punctuation and at words that turn the sentence ("but", "但是"). */
+function clauses(text: string): string[] {
+  return text
+    .split(
+      /[,.;:!?，。；：！？…]+|\s+(?:but|though|although|however|except|whereas)\s+|但是|不过|可是|就是说|只是/i,
+    )
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Labels that the turn rules out by waving their topic away ("price isn't really the issue",
+ * "the cost is not a concern", "预算没问题") in a clause while no other clause raises that topic
+ * ("the price is fine but the install fee is steep" rules nothing out).
+ */
+export function dismissedLabels(text: string): string[] {
+  const parts = clauses(text).map((clause) => {
+    const skeleton = classSkeleton(textUnits(clause), isEnNegator);
+    return { skeleton, dismissed: dismissedClasses(skeleton) };
+  });
+  const out: string[] = [];
+  for (const [label, { topics, raisers }] of Object.entries(DISMISSED_LABELS)) {
+    const waves = (p: (typeof parts)[number]) => topics.some((t) => p.dismissed.has(t));
+    if (!parts.some(waves)) continue;
+    const raisedElsewhere = parts.some(
+      (p) => !waves(p) && p.skeleton.some((c) => raisers.includes(c)),
+    );
+    if (!raisedElsewhere) out.push(label);
+  }
+  return out;
+}
+
+/** The classes a skeleton waves away. */
+function dismissedClasses(skeleton: string[]): Set<string> {
+  const out = new Set<string>();
+  skeleton.forEach((cls, i) => {
+    const saysFine = cls === 'OK' && skeleton[i - 1] !== NEGATION_CLASS;
+    const deniesConcern = cls === NEGATION_CLASS && concernFollows(skeleton, i);
+    if (saysFine || deniesConcern) {
+      for (let j = Math.max(0, i - 3); j < i; j++) {
+        if (DISMISSABLE.has(skeleton[j])) out.add(skeleton[j]);
+      }
+    }
+    // "it's not the price that's the problem", "不是价格的问题"
+    if (cls === NEGATION_CLASS && DISMISSABLE.has(skeleton[i + 1] ?? '')) {
+      if (skeleton.slice(i + 2, i + 5).includes('ISSUE')) out.add(skeleton[i + 1]);
+    }
+  });
+  return out;
+}
+
+/** Topics a speaker can wave away as no problem. */
+const DISMISSABLE = new Set([
+  'PRICE',
+  'EXPENSIVE',
+  'BUDGET',
+  'PAY',
+  'AFFORD',
+  'BOSS',
+  'DECIDE',
+  'VENDOR',
+  'LATER',
+  'FISCAL',
+]);
 
 /** Units of a text after normalisation and digit folding. */
 export function textUnits(text: string): string[] {

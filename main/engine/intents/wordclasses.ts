@@ -47,7 +47,10 @@ en(
     'a lot of money, too much, costly, premium, out of reach, sticker shock, ouch, hefty, ' +
     'astronomical, high end, through the roof, arm and a leg, painful',
 );
-en('CHEAP', 'cheap, cheaper, cheapest, discount, discounts, bargain, less, lower, undercut, savings');
+en(
+  'CHEAP',
+  'cheap, cheaper, cheapest, discount, discounts, bargain, less, lower, undercut, savings',
+);
 en(
   'AFFORD',
   'afford, justify, swallow, stretch, absorb, make sense, worth, value, roi, payback, ' +
@@ -222,7 +225,10 @@ en(
   'bad, terrible, awful, poor, slow, buggy, unreliable, broken, clunky, outdated, frustrating, ' +
     'complaints, complaining, headache, nightmare, struggle, struggling',
 );
-en('ME', "i, me, myself, my own, my call, up to me, on my own, i decide, i can decide, it's my call");
+en(
+  'ME',
+  "i, me, myself, my own, my call, up to me, on my own, i decide, i can decide, it's my call",
+);
 
 // --- Chinese -----------------------------------------------------------------------------
 zh(
@@ -281,14 +287,17 @@ zh(
     '约 交流 demo',
 );
 zh('DAY', '周一 周二 周三 周四 周五 周六 周日 星期 明天 后天 下周 上午 下午 点 今天 晚上 号');
-zh('COMMIT', '签合同 下单 合同 订单 采购单 就这么定 就这样 启动 没问题 可以 行 好的 定了 安排 走合同');
+zh('COMMIT', '签合同 下单 合同 订单 采购单 就这么定 就这样 启动 可以 行 好的 定了 安排 走合同');
 zh('PROPOSE', '要不 不如 咱们 我们约 您看 怎么样 方便吗 可以吗 行吗 我来安排 给您安排 建议 我帮您');
 zh('ISSUE', '问题 顾虑 障碍 麻烦 难点 卡点 门槛 担心');
 zh('BETTER', '更好 更快 更长 更稳 更强 更省 更便宜 更大 领先 胜过 优于 强于 比不上 不如 差 弱');
 zh('OURS', '相比 比起 不像 而他们 他们只 跟他们比 比他们 比');
 zh('QUESTION', '什么 哪些 怎么 多少 如何 包括 包含 哪');
 zh('YES', '对 是的 没错 嗯 可不是 就是 确实 对对 是啊');
-zh('OK', '没问题 还行 合理 可以接受 能接受 公道 不贵 挺好 满意 够用 划得来 在预期 预期之内 批了 已经批 到位');
+zh(
+  'OK',
+  '没问题 还行 合理 可以接受 能接受 公道 不贵 挺好 满意 够用 划得来 在预期 预期之内 批了 已经批 到位',
+);
 zh('BAD', '不好用 太差 难用 卡顿 老出问题 故障 投诉 头疼 麻烦 吐槽 过时 落后');
 zh('ME', '我自己 我说了算 我能定 我做主 我就能');
 
@@ -316,6 +325,7 @@ const ZH_NOT_NEGATION = [
 /** Light English stemming for words not in the lists: plurals, -ed, -ing. */
 function enStems(word: string): string[] {
   const out: string[] = [];
+  if (word.length < 4) return out;
   if (word.endsWith("'s")) out.push(word.slice(0, -2));
   if (word.endsWith('ies')) out.push(`${word.slice(0, -3)}y`);
   if (word.endsWith('es')) out.push(word.slice(0, -2));
