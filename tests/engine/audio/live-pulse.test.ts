@@ -37,6 +37,10 @@ if (hasPulse && hasShared) {
   console.warn(
     'SKIPPED live PulseAudio capture: pulseaudio/paplay not installed (run scripts/audio/setup-pulse.sh)',
   );
+} else {
+  console.warn(
+    'SKIPPED live PulseAudio capture: shared call fixtures not found (CUECARD_SHARED_DIR)',
+  );
 }
 
 const players: ChildProcess[] = [];
