@@ -208,7 +208,8 @@ function openOnce(
 ): Promise<OpenedResponse> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
-    const outgoing = client.get(url, { headers, signal: request.signal });
+    // No keep-alive pool: the connection closes with the response and nothing lingers.
+    const outgoing = client.get(url, { headers, signal: request.signal, agent: false });
     const timer = setTimeout(
       () => outgoing.destroy(new ConnectTimeout()),
       request.timeouts.connectMs,

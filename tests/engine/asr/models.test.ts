@@ -723,6 +723,17 @@ describe.skipIf(!hasBzip2)('two pulls of one model at once', () => {
     );
   });
 
+  it('leaves no timer or connection behind, whether a pull succeeds, stalls or waits', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    server.misbehave = stallAfter(archive, 1024);
+    await expect(pullModel(MODEL, options({ idleTimeoutMs: 100 }))).rejects.toThrow();
+    server.misbehave = null;
+    await Promise.all([pullModel(MODEL, options()), pullModel(MODEL, options({ lockPollMs: 10 }))]);
+    expect(timers()).toBeLessThanOrEqual(before);
+    await expect.poll(() => server.openSockets(), { timeout: 2000 }).toBe(0);
+  });
+
   it('pulls of two different models at once both record their checksums', async () => {
     const manifest = manifestFor(server.baseUrl, {}, ['second-model']);
     server.files.set('/second-model.tar.bz2', archive);
