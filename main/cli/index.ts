@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallEvent } from '../contract/events';
-import { modelsCommand } from '../engine/asr/models';
 import { setLogLevel } from '../engine/log';
 import { defaultPlaybookDir } from '../engine/resources';
 import { loadEngineParts } from '../engine/service';
@@ -15,6 +14,7 @@ import { CallStore } from '../engine/store/call-store';
 import { defaultDataDir } from '../engine/store/paths';
 import { summarizeCall } from '../engine/summary/summarize';
 import { formatEvent } from './format';
+import { modelsCommand } from './models';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -32,8 +32,8 @@ const USAGE = `usage: cuecard <command>
                        follow a recorded call (WAV) or a transcript (WebVTT, SRT, JSON)
   calls list [--search TEXT] [--db PATH] [--json]
   calls show ID [--db PATH] [--json]
-  models list | pull NAME | verify [NAME]
-                       streaming speech-recognition models
+  models list | pull NAME [--force] | verify [NAME]
+                       streaming speech-recognition models (cuecard models help)
   ui [--port N]        serve the Cuecard UI to a browser on this machine`;
 
 /** Runs the CLI; returns the exit code. */
