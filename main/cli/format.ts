@@ -20,6 +20,8 @@ export function formatEvent(event: CallEvent): string | null {
     case 'intent':
       return `           · ${event.label} ${event.confidence.toFixed(2)}${event.competitor ? ` (${event.competitor})` : ''}`;
     case 'cue':
+      if (event.confirmed)
+        return `           ✓ confirmed ${event.kind === 'battlecard' ? 'BATTLECARD' : 'TALK-TRACK'} ${event.title}  [rule ${event.rule}]`;
       return `           ▶ ${event.kind === 'battlecard' ? 'BATTLECARD' : 'TALK-TRACK'} ${event.title}  [rule ${event.rule}]${
         event.talkTrack?.phrasings[0] ? `\n             “${event.talkTrack.phrasings[0]}”` : ''
       }`;

@@ -105,7 +105,14 @@ export interface PlaybookView {
     record: { shown: number; helpful: number; notHelpful: number };
   }>;
   rules: Array<{ id: string; description: string }>;
-  errors: Array<{ file: string; line: number | null; field: string; message: string }>;
+  /** Problems of the playbook asked for; `column` is given for YAML and encoding errors. */
+  errors: Array<{
+    file: string;
+    line: number | null;
+    column?: number;
+    field: string;
+    message: string;
+  }>;
 }
 
 export interface ModelStatus {

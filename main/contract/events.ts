@@ -27,6 +27,8 @@ export const REP_INTENTS = [
 ] as const;
 export const INTENT_LABELS = [...CUSTOMER_INTENTS, ...REP_INTENTS] as const;
 export type IntentLabel = (typeof INTENT_LABELS)[number];
+/** The intents whose events name the competitor the utterance mentions (`competitor`). */
+export const COMPETITOR_INTENTS = ['competitor_mention', 'rep_competitor_comparison'] as const;
 
 export interface CallStartedEvent {
   type: 'call_started';
@@ -107,6 +109,14 @@ export interface CueEvent {
   t: number;
   /** Wall-clock milliseconds from the utterance becoming final to this cue. */
   latencyMs: number;
+  /**
+   * True when the intent behind the cue was heard with low confidence. If the rule then hears
+   * it clearly within its cooldown, the same cue (same `id`) is published again with
+   * `tentative: false` and `confirmed: true`: update that card in place, it is no new card.
+   */
+  tentative?: boolean;
+  /** Set on a cue published again to confirm a tentative one (see `tentative`). */
+  confirmed?: boolean;
   battlecard?: BattlecardContent;
   talkTrack?: TalkTrackContent;
 }

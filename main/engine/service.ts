@@ -77,6 +77,14 @@ export async function loadEngineParts(playbookDir = defaultPlaybookDir()): Promi
       aliases: competitorNames(b),
     })),
   );
+  const unheard = playbook.meta.extra_intents.filter(
+    (label) => !intents.meta.labels.includes(label),
+  );
+  if (unheard.length > 0)
+    log.warn(
+      { dir: playbook.dir, labels: unheard },
+      'loadEngineParts: the intent model emits none of these extra intents; their rules stay idle',
+    );
   return { playbook, rules: new RuleSet(playbook), intents, competitors };
 }
 

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../main/contract/events';
+import { loadPlaybook } from '../../main/engine/playbook/load';
+import { defaultPlaybookDir } from '../../main/engine/resources';
 import { describeWithShared, REPO_ROOT, sharedPath } from '../helpers/shared';
 
 const run = promisify(execFile);
@@ -40,6 +42,24 @@ function events(stdout: string): CallEvent[] {
     .map((l) => JSON.parse(l));
 }
 
+/** Cards a rule showed again, as a new cue, within its cooldown: "rule/refId at t1 and t2". */
+function cardsShownTwiceWithinCooldown(all: CallEvent[], playbookDir: string): string[] {
+  const rules = new Map(loadPlaybook(playbookDir).rules.map((rule) => [rule.id, rule]));
+  const firstShown = new Map<string, number>();
+  const doubled: string[] = [];
+  for (const cue of all) {
+    if (cue.type !== 'cue' || cue.confirmed) continue;
+    const key = `${cue.rule}/${cue.refId}`;
+    const last = firstShown.get(key);
+    const repeat = rules.get(cue.rule)?.repeat;
+    const cooldown = repeat === 'once_per_call' ? Infinity : (repeat?.cooldown_s ?? 0);
+    if (last !== undefined && cue.t - last < cooldown)
+      doubled.push(`${key} at ${last} and ${cue.t}`);
+    firstShown.set(key, cue.t);
+  }
+  return doubled;
+}
+
 function score(truth: string, stdout: string): { code: number; report: string } {
   const file = path.join(tmp, `${path.basename(truth)}.ndjson`);
   writeFileSync(file, stdout);
@@ -71,6 +91,7 @@ describeWithShared('cuecard replay on the shared call transcripts', () => {
       expect(scored.code).toBe(0);
 
       const all = events(r.stdout);
+      expect(cardsShownTwiceWithinCooldown(all, defaultPlaybookDir())).toEqual([]);
       const summary = all.findLast((e) => e.type === 'summary');
       expect(summary).toBeDefined();
       expect(all.at(-1)?.type).toBe('call_ended');
@@ -80,6 +101,25 @@ describeWithShared('cuecard replay on the shared call transcripts', () => {
       expect(summary.followUpEmail.lang).toBe(name.slice(0, 2));
     });
   }
+
+  it('finds every expected cue in en-brightline with the Brightline playbook', async () => {
+    const dir = path.join(REPO_ROOT, 'tests/fixtures/brightline');
+    const r = await cuecard(
+      'replay',
+      path.join(dir, 'en-brightline.vtt'),
+      '--playbook',
+      path.join(dir, 'playbook'),
+      '--rep',
+      'Priya Nair',
+      '--json',
+      '--db',
+      db,
+    );
+    expect(r.stderr).toBe('');
+    const scored = score(path.join(dir, 'en-brightline.truth.json'), r.stdout);
+    expect(scored.report).toMatch(/cues 5\/5, must_not violations 0/);
+    expect(cardsShownTwiceWithinCooldown(events(r.stdout), path.join(dir, 'playbook'))).toEqual([]);
+  });
 
   it('stores the replayed calls so they can be listed, searched and shown', async () => {
     const list = await cuecard('calls', 'list', '--db', db, '--json');
@@ -236,5 +276,18 @@ describe('cuecard replay input errors', () => {
     const r = await cuecard('replay', 'x.vtt', '--playbook', dir, '--db', db);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/rules\.yaml:3: rules\[0\]\.when\.count/);
+  });
+
+  it('names the file, line and column of an alias bomb in a playbook, without a stack trace', async () => {
+    const dir = path.join(tmp, 'bomb-playbook');
+    mkdirSync(dir, { recursive: true });
+    const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [from, to] of ['ab', 'bc', 'cd', 'de', 'ef', 'fg'].map((p) => p.split('')))
+      levels.push(`${to}: &${to} [${Array(9).fill(`*${from}`).join(', ')}]`);
+    writeFileSync(path.join(dir, 'bomb.yaml'), `${levels.join('\n')}\n`);
+    const r = await cuecard('replay', 'x.vtt', '--playbook', dir, '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bomb\.yaml:2:8: YAML aliases expand to too much data/);
+    expect(r.stderr).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 });

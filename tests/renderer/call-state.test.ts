@@ -47,6 +47,18 @@ describe('overlay call state', () => {
     expect(state.cues.filter((v) => v.cue.id === cue.id)).toHaveLength(1);
   });
 
+  it('updates a confirmed tentative cue in place, keeping it where it is and pinned', () => {
+    const events = sampleCallEvents('c1');
+    const cue = events.find((e) => e.type === 'cue')!;
+    if (cue.type !== 'cue') throw new Error('no cue in the sample call');
+    let state = applyLocalFeedback(replayCallEvents(events), cue.id, 'pinned');
+    const before = state.cues.map((v) => v.cue.id);
+    state = applyCallEvent(state, { ...cue, t: cue.t + 5, tentative: false, confirmed: true });
+    expect(state.cues.map((v) => v.cue.id)).toEqual(before);
+    const view = state.cues.find((v) => v.cue.id === cue.id)!;
+    expect(view).toMatchObject({ pinned: true, cue: { t: cue.t + 5, confirmed: true } });
+  });
+
   it('takes feedback echoed by the engine', () => {
     const state = applyCallEvent(replayCallEvents(sampleCallEvents('c1')), {
       type: 'feedback',

@@ -5,14 +5,15 @@
  * replayed transcript, a recording and a live call.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  CallEvent,
-  CallLang,
-  CallSummary,
-  CueEvent,
-  IntentEvent,
-  Speaker,
-  UtteranceEvent,
+import {
+  type CallEvent,
+  type CallLang,
+  COMPETITOR_INTENTS,
+  type CallSummary,
+  type CueEvent,
+  type IntentEvent,
+  type Speaker,
+  type UtteranceEvent,
 } from '../../contract/events';
 import { createLogger } from '../log';
 import { competitorNames, localList, localText, type Playbook } from '../playbook/load';
@@ -82,6 +83,9 @@ type Listener = (event: CallEvent) => void;
 
 /** Events from which a call is worth storing. */
 const STORE_FROM = new Set<CallEvent['type']>(['utterance', 'escalation', 'whisper']);
+
+/** Intents that carry the competitor the utterance names. */
+const NAMES_COMPETITOR = new Set<string>(COMPETITOR_INTENTS);
 
 /** Confidence given to a competitor named by the playbook matcher. */
 const NAMED_COMPETITOR_CONFIDENCE = 0.95;
@@ -266,8 +270,7 @@ export class CallSession {
     const intents = mergeCompetitor(labels, named, source.speaker);
 
     for (const { label, confidence } of intents) {
-      const competitor =
-        label === 'competitor_mention' || label === 'rep_competitor_comparison' ? named : null;
+      const competitor = NAMES_COMPETITOR.has(label) ? named : null;
       const intent: IntentEvent = {
         type: 'intent',
         utteranceId: utterance.id,
@@ -308,6 +311,25 @@ export class CallSession {
       this.publish(cue);
       log.info({ callId: this.id, cueId: cue.id, rule: firing.rule.id }, 'cue shown');
     }
+    for (const item of firing.confirms) {
+      const refId = item.kind === 'battlecard' ? item.battlecard.id : item.talkTrack.id;
+      const index = this.cues.findLastIndex(
+        (c) => c.rule === firing.rule.id && c.kind === item.kind && c.refId === refId,
+      );
+      if (index < 0) continue;
+      // The same cue again, now sure: consumers update the card in place.
+      const cue: CueEvent = {
+        ...this.cues[index],
+        utteranceId: utterance.id,
+        t: this.stepTime(source, receivedAt),
+        latencyMs: Math.round((this.now() - receivedAt) * 1000) / 1000,
+        tentative: false,
+        confirmed: true,
+      };
+      this.cues[index] = cue;
+      this.publish(cue);
+      log.info({ callId: this.id, cueId: cue.id, rule: firing.rule.id }, 'cue confirmed');
+    }
     if (firing.alert) {
       this.publish({
         type: 'manager_alert',
@@ -334,6 +356,7 @@ export class CallSession {
       utteranceId: utterance.id,
       t,
       latencyMs: 0,
+      tentative: firing.tentative,
     };
     if (item.kind === 'battlecard') {
       const card = item.battlecard;

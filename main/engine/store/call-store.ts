@@ -433,6 +433,16 @@ export class CallStore {
   }
 
   private writeCue(callId: string, seq: number, cue: CueEvent): void {
+    if (cue.confirmed) {
+      // A tentative cue heard clearly: the same cue, updated; it was shown once.
+      this.stmt('UPDATE cues SET t = ?, utterance_id = ? WHERE call_id = ? AND id = ?').run(
+        cue.t,
+        cue.utteranceId,
+        callId,
+        cue.id,
+      );
+      return;
+    }
     this.stmt(
       `INSERT INTO cues (call_id, id, seq, kind, title, intent, competitor, rule, ref_id,
            utterance_id, t) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -149,7 +149,14 @@ function foldEvent(state: CallState, event: CallEvent, nowWallMs: number): CallS
       return { ...state, lastT, lines: [...finals, line, ...partials].slice(-MAX_LINES) };
     }
     case 'cue':
-      if (state.cues.some((view) => view.cue.id === event.id)) return { ...state, lastT };
+      if (state.cues.some((view) => view.cue.id === event.id)) {
+        // A confirmation updates the card where it is; any other repeat is a replayed event.
+        if (!event.confirmed) return { ...state, lastT };
+        const cues = state.cues.map((view) =>
+          view.cue.id === event.id ? { ...view, cue: event } : view,
+        );
+        return { ...state, lastT, cues };
+      }
       return {
         ...state,
         lastT,

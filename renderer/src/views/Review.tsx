@@ -232,6 +232,8 @@ export function buildTimeline(events: readonly CallEvent[]): TimelineItem[] {
         intents: intents.get(event.id) ?? [],
       });
     } else if (event.type === 'cue') {
+      // A confirmed tentative cue is the same cue: keep its row where it was first shown.
+      if (items.some((item) => item.key === `c-${event.id}`)) continue;
       items.push({
         key: `c-${event.id}`,
         t: event.t,

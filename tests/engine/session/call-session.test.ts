@@ -120,6 +120,49 @@ describe('a call session', () => {
     });
   });
 
+  it('confirms a tentative cue by publishing the same cue again, not a second card', async () => {
+    const sure: IntentModel = {
+      classify: async ({ text }) =>
+        text === 'Let me check with my boss first.'
+          ? [{ label: 'stall', confidence: 0.45 }]
+          : text === 'Let me think about it.'
+            ? [{ label: 'stall', confidence: 0.98 }]
+            : [],
+    };
+    const s = new CallSession(
+      {
+        playbook,
+        rules: new RuleSet(playbook),
+        intents: sure,
+        competitors,
+        summarize: summarizeCall,
+      },
+      {
+        source: new ListSource([
+          ['customer', 'Let me check with my boss first.', 100, 103],
+          ['customer', 'Let me think about it.', 104, 107],
+        ]),
+        lang: 'en',
+      },
+    );
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    await s.run();
+    const cues = events.filter((e) => e.type === 'cue');
+    const utterances = events.filter((e) => e.type === 'utterance');
+    expect(cues).toHaveLength(2);
+    expect(cues[0]).toMatchObject({ refId: 'stall', tentative: true });
+    expect(cues[1]).toMatchObject({
+      id: cues[0].id,
+      refId: 'stall',
+      tentative: false,
+      confirmed: true,
+      utteranceId: utterances[1].id,
+    });
+    expect(cues[1].t).toBeGreaterThanOrEqual(107);
+    expect(s.feedback(cues[0].id, 'helpful')).toBe(true);
+  });
+
   it('writes every event to the recorder and ends the call there', async () => {
     const recorded: string[] = [];
     const recorder: CallRecorder = {

@@ -229,6 +229,21 @@ describe('CallStore recording', () => {
     });
     expect(store.talkTrackRecord('stall')).toEqual({ shown: 0, helpful: 0, notHelpful: 0 });
   });
+
+  it('stores a confirmed tentative cue as the one cue it is, shown once', () => {
+    const store = openStore();
+    startCall(store, 'confirm');
+    store.recordEvent('confirm', { ...talkTrackCue('k1', 'stall', 1), tentative: true });
+    store.recordEvent('confirm', {
+      ...talkTrackCue('k1', 'stall', 6),
+      utteranceId: 'u2',
+      tentative: false,
+      confirmed: true,
+    });
+    expect(store.talkTrackRecord('stall')).toMatchObject({ shown: 1 });
+    const cues = store.getCall('confirm')!.events.filter((e) => e.type === 'cue');
+    expect(cues.map((c) => c.id)).toEqual(['k1', 'k1']);
+  });
 });
 
 describe('CallStore search', () => {
