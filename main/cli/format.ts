@@ -14,7 +14,8 @@ function clock(t: number): string {
 export function formatEvent(event: CallEvent): string | null {
   switch (event.type) {
     case 'call_started':
-      return `call ${event.callId} from ${event.source}`;
+      // The id is named at the end, once it is known whether the call was stored.
+      return `call from ${event.source}`;
     case 'utterance':
       return `[${clock(event.start)}] ${event.speaker.padEnd(8)} ${event.text}`;
     case 'intent':
@@ -56,6 +57,13 @@ export function formatEvent(event: CallEvent): string | null {
       return lines.join('\n');
     }
     case 'call_ended':
+      if (event.stored === true) {
+        const show = `cuecard calls show ${event.callId}`;
+        return `call ended (${event.reason}); stored as ${event.callId} (${show})`;
+      }
+      if (event.stored === false) {
+        return `call ended (${event.reason}); nothing was heard, so no call was stored`;
+      }
       return `call ended (${event.reason})`;
     case 'partial':
     case 'level':

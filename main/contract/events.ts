@@ -195,11 +195,17 @@ export interface CallEndedEvent {
   callId: string;
   reason: 'completed' | 'stopped' | 'error';
   t: number;
+  /**
+   * True when the call was kept in the call store (`calls show ID` finds it); false when it
+   * ended before anything was heard, so nothing was stored. Absent from older events.
+   */
+  stored?: boolean;
 }
 
 /** A problem the user should see; the call goes on unless `fatal`. */
 export interface ProblemEvent {
   type: 'problem';
+  /** snake_case, from the list in the README (e.g. `audio_format`, `model_missing`). */
   code: string;
   message: string;
   fatal: boolean;

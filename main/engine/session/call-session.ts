@@ -106,6 +106,10 @@ export class CallSession {
   private lang: CallLang | null;
   private ended = false;
   private stored: 'no' | 'yes' = 'no';
+  /** The recorder accepted the call, so `calls show` will find it. */
+  private kept = false;
+  /** Largest `t` published so far: no event is stamped earlier than the one before it. */
+  private lastT = 0;
   private finished: Promise<void> | null = null;
 
   constructor(
@@ -193,7 +197,7 @@ export class CallSession {
       const message = error instanceof Error ? error.message : String(error);
       this.publish({
         type: 'problem',
-        code: errorCode(error),
+        code: problemCode(error),
         message,
         fatal: true,
         t: this.callTime(),
@@ -229,7 +233,7 @@ export class CallSession {
         if (!this.ended) this.publish({ type: 'level', channel, rmsDb, speech, t });
       },
       problem: (code, message, fatal, t) => {
-        this.publish({ type: 'problem', code, message, fatal, t });
+        this.publish({ type: 'problem', code: snakeCase(code), message, fatal, t });
         if (fatal) this.abort.abort();
       },
     };
@@ -403,6 +407,7 @@ export class CallSession {
         callId: this.id,
         reason,
         t: round3(this.callTimeAtEnd()),
+        stored: false,
       });
       this.ended = true;
       return;
@@ -442,7 +447,13 @@ export class CallSession {
         t: this.callTimeAtEnd(),
       });
     }
-    this.publish({ type: 'call_ended', callId: this.id, reason, t: round3(this.callTimeAtEnd()) });
+    this.publish({
+      type: 'call_ended',
+      callId: this.id,
+      reason,
+      t: round3(this.callTimeAtEnd()),
+      stored: this.kept,
+    });
     this.guardStore(() => this.deps.recorder?.endCall(this.id, reason));
     this.ended = true;
     log.info(
@@ -486,7 +497,7 @@ export class CallSession {
     const recorder = this.deps.recorder;
     if (!recorder) return;
     const started = this.events[0];
-    this.guardStore(() =>
+    this.kept = this.guardStore(() =>
       recorder.startCall({
         id: this.id,
         source: this.options.source.description,
@@ -498,15 +509,18 @@ export class CallSession {
     for (const event of this.events) this.guardStore(() => recorder.recordEvent(this.id, event));
   }
 
-  private guardStore(write: () => void): void {
+  /** Runs a store write; false when it failed (logged, not thrown). */
+  private guardStore(write: () => void): boolean {
     try {
       write();
+      return true;
     } catch (error) {
       // Storage trouble must not stop the call; the rep still needs the cues.
       log.error(
         { callId: this.id, err: error instanceof Error ? error.message : String(error) },
         'store failed',
       );
+      return false;
     }
   }
 
@@ -516,6 +530,10 @@ export class CallSession {
   }
 
   private publish(event: CallEvent): void {
+    // Steps stamped from different clocks (source time, processing time, wall time) must not
+    // make the stream go back in time; an event is never earlier than the one before it.
+    if (event.t < this.lastT) event.t = this.lastT;
+    this.lastT = event.t;
     this.events.push(event);
     this.store(event);
     for (const listener of this.listeners) {
@@ -552,11 +570,31 @@ function mergeCompetitor(
   ];
 }
 
-function errorCode(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
-    return error.code;
-  if (error instanceof Error && error.name !== 'Error') return error.name;
+/**
+ * The snake_case problem code of a source failure: the error's own `code` when it has one in
+ * snake_case (AudioFormatError: `audio_format`), else its class name without "Error" in
+ * snake_case (ModelMissingError: `model_missing`), else `source_failed`.
+ */
+function problemCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && SNAKE_CASE.test(code)) return code;
+  if (error instanceof Error && error.name !== 'Error' && error.name.endsWith('Error')) {
+    return snakeCase(error.name.slice(0, -'Error'.length));
+  }
   return 'source_failed';
+}
+
+const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+/** `ModelMissing` and `audio-device` become `model_missing` and `audio_device`. */
+function snakeCase(name: string): string {
+  if (SNAKE_CASE.test(name)) return name;
+  const snake = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
+  return snake === '' ? 'source_failed' : snake;
 }
 
 function round3(x: number): number {

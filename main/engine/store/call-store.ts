@@ -348,69 +348,64 @@ export class CallStore {
   private writeTyped(callId: string, seq: number, event: CallEvent): void {
     switch (event.type) {
       case 'utterance': {
-        const result = this.db
-          .prepare(
-            `INSERT INTO utterances (call_id, id, seq, speaker, name, text, start_s, end_s, lang)
+        const result = this.stmt(
+          `INSERT INTO utterances (call_id, id, seq, speaker, name, text, start_s, end_s, lang)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            callId,
-            event.id,
-            seq,
-            event.speaker,
-            event.name ?? null,
-            event.text,
-            event.start,
-            event.end,
-            event.lang,
-          );
-        this.db
-          .prepare('INSERT INTO utterances_fts (rowid, text) VALUES (?, ?)')
-          .run(result.lastInsertRowid, spaceCjk(event.text));
+        ).run(
+          callId,
+          event.id,
+          seq,
+          event.speaker,
+          event.name ?? null,
+          event.text,
+          event.start,
+          event.end,
+          event.lang,
+        );
+        this.stmt('INSERT INTO utterances_fts (rowid, text) VALUES (?, ?)').run(
+          result.lastInsertRowid,
+          spaceCjk(event.text),
+        );
         return;
       }
       case 'intent':
-        this.db
-          .prepare(
-            `INSERT INTO intents (call_id, seq, utterance_id, label, speaker, confidence, competitor, t)
+        this.stmt(
+          `INSERT INTO intents (call_id, seq, utterance_id, label, speaker, confidence, competitor, t)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            callId,
-            seq,
-            event.utteranceId,
-            event.label,
-            event.speaker,
-            event.confidence,
-            event.competitor ?? null,
-            event.t,
-          );
+        ).run(
+          callId,
+          seq,
+          event.utteranceId,
+          event.label,
+          event.speaker,
+          event.confidence,
+          event.competitor ?? null,
+          event.t,
+        );
         return;
       case 'cue':
         this.writeCue(callId, seq, event);
         return;
       case 'manager_alert':
-        this.db
-          .prepare(
-            'INSERT INTO alerts (call_id, id, seq, rule, cue_id, message, t) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(callId, event.id, seq, event.rule, event.cueId, event.message, event.t);
+        this.stmt(
+          'INSERT INTO alerts (call_id, id, seq, rule, cue_id, message, t) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(callId, event.id, seq, event.rule, event.cueId, event.message, event.t);
         return;
       case 'escalation':
-        this.db
-          .prepare(
-            'INSERT INTO escalations (call_id, id, seq, state, note, t) VALUES (?, ?, ?, ?, ?, ?)',
-          )
-          .run(callId, event.id, seq, event.state, event.note, event.t);
+        this.stmt(
+          'INSERT INTO escalations (call_id, id, seq, state, note, t) VALUES (?, ?, ?, ?, ?, ?)',
+        ).run(callId, event.id, seq, event.state, event.note, event.t);
         return;
       case 'feedback':
         this.writeFeedback(callId, seq, event);
         return;
       case 'summary': {
         const { type: _type, callId: _callId, t, ...summary } = event;
-        this.db
-          .prepare('INSERT OR REPLACE INTO summaries (call_id, t, payload) VALUES (?, ?, ?)')
-          .run(callId, t, JSON.stringify(summary satisfies CallSummary));
+        this.stmt('INSERT OR REPLACE INTO summaries (call_id, t, payload) VALUES (?, ?, ?)').run(
+          callId,
+          t,
+          JSON.stringify(summary satisfies CallSummary),
+        );
         return;
       }
       case 'call_ended':
