@@ -211,8 +211,9 @@ export async function createEngineService(
       pullModel(args.name, { onProgress: (status) => push({ kind: 'model_progress', status }) }),
     'models.verify': (args) => verifyModel(args.name),
     'audio.devices': async () => {
-      const { listAudioDevices } = await import('./audio/devices');
-      return listAudioDevices();
+      // Listed in a child process: the native audio libraries' chatter stays out of the terminal.
+      const { listAudioDevicesQuietly } = await import('./audio/devices');
+      return listAudioDevicesQuietly();
     },
   };
 
