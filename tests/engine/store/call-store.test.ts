@@ -487,22 +487,25 @@ describe('CallStore on a disk it cannot write', () => {
     () => {
       const folder = sharedTempDir('cuecard-ro-file-');
       const dbPath = path.join(folder, 'calls.db');
-      const store = openStore(dbPath);
-      startCall(store, 'kept');
-      store.endCall('kept', 'completed');
-      store.close();
-      chmodSync(dbPath, 0o444);
-      const before = sha(dbPath);
-      const result = runProbe('write', dbPath, { asNobody: true });
-      expect(result.error).toMatchObject({ name: 'StoreError', code: 'not_writable' });
-      expect(result.error?.message).toBe(
-        `${dbPath}: cannot store calls in it: the file is read-only`,
-      );
-      const read = runProbe('read', dbPath, { asNobody: true });
-      expect(read.listed).toEqual(['kept']);
-      expect(read).toMatchObject({ wrote: false, error: { code: 'not_writable' } });
-      expect(sha(dbPath)).toBe(before);
-      rmSync(folder, { recursive: true, force: true });
+      try {
+        const store = openStore(dbPath);
+        startCall(store, 'kept');
+        store.endCall('kept', 'completed');
+        store.close();
+        chmodSync(dbPath, 0o444);
+        const before = sha(dbPath);
+        const result = runProbe('write', dbPath, { asNobody: true });
+        expect(result.error).toMatchObject({ name: 'StoreError', code: 'not_writable' });
+        expect(result.error?.message).toBe(
+          `${dbPath}: cannot store calls in it: the file is read-only`,
+        );
+        const read = runProbe('read', dbPath, { asNobody: true });
+        expect(read.listed).toEqual(['kept']);
+        expect(read).toMatchObject({ wrote: false, error: { code: 'not_writable' } });
+        expect(sha(dbPath)).toBe(before);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     },
   );
 
@@ -511,21 +514,26 @@ describe('CallStore on a disk it cannot write', () => {
     () => {
       const folder = sharedTempDir('cuecard-ro-folder-');
       const dbPath = path.join(folder, 'calls.db');
-      openStore(dbPath).close();
-      chmodSync(dbPath, 0o666);
-      chmodSync(folder, 0o555);
-      const folderReadOnly = `its folder ${folder} is read-only (SQLite keeps journal files beside the database)`;
-      const result = runProbe('write', dbPath, { asNobody: true });
-      expect(result.error?.code).toBe('not_writable');
-      expect(result.error?.message).toBe(`${dbPath}: cannot store calls in it: ${folderReadOnly}`);
-      // SQLite cannot even read a WAL database without creating its shared-memory file there.
-      const read = runProbe('read', dbPath, { asNobody: true });
-      expect(read.error?.message).toBe(
-        `${dbPath}: cannot open the call database: ${folderReadOnly}`,
-      );
-      chmodSync(folder, 0o777);
-      expect(readdirSync(folder)).toEqual(['calls.db']);
-      rmSync(folder, { recursive: true, force: true });
+      try {
+        openStore(dbPath).close();
+        chmodSync(dbPath, 0o666);
+        chmodSync(folder, 0o555);
+        const folderReadOnly = `its folder ${folder} is read-only (SQLite keeps journal files beside the database)`;
+        const result = runProbe('write', dbPath, { asNobody: true });
+        expect(result.error?.code).toBe('not_writable');
+        expect(result.error?.message).toBe(
+          `${dbPath}: cannot store calls in it: ${folderReadOnly}`,
+        );
+        // SQLite cannot even read a WAL database without creating its shared-memory file there.
+        const read = runProbe('read', dbPath, { asNobody: true });
+        expect(read.error?.message).toBe(
+          `${dbPath}: cannot open the call database: ${folderReadOnly}`,
+        );
+        expect(readdirSync(folder)).toEqual(['calls.db']);
+      } finally {
+        chmodSync(folder, 0o777);
+        rmSync(folder, { recursive: true, force: true });
+      }
     },
   );
 
