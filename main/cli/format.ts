@@ -10,6 +10,17 @@ function clock(t: number): string {
   return `${String(m).padStart(2, '0')}:${s.toFixed(1).padStart(4, '0')}`;
 }
 
+/** "rep 40% / customer 60%", with the share of unknown speakers (mono audio) when there is one. */
+export function formatTalkRatio(ratio: {
+  rep: number;
+  customer: number;
+  unknown?: number;
+}): string {
+  const percent = (share: number) => `${Math.round(share * 100)}%`;
+  const sides = `rep ${percent(ratio.rep)} / customer ${percent(ratio.customer)}`;
+  return ratio.unknown ? `${sides} / unknown speaker ${percent(ratio.unknown)}` : sides;
+}
+
 /** One or more lines for `event`, or null for events the timeline leaves out. */
 export function formatEvent(event: CallEvent): string | null {
   switch (event.type) {
@@ -45,7 +56,7 @@ export function formatEvent(event: CallEvent): string | null {
         `  objections:   ${event.objections.join(', ') || '-'}`,
         `  stakeholders: ${event.stakeholders.join(', ') || '-'}`,
         `  next steps:   ${event.nextSteps.map((s) => s.text + (s.when ? ` (${s.when})` : '')).join('; ') || '-'}`,
-        `  talk ratio:   rep ${Math.round(event.talkRatio.rep * 100)}% / customer ${Math.round(event.talkRatio.customer * 100)}%`,
+        `  talk ratio:   ${formatTalkRatio(event.talkRatio)}`,
         `  tags:         ${event.tags.join(', ')}`,
         '',
         `Follow-up email: ${event.followUpEmail.subject}`,

@@ -55,7 +55,12 @@ export interface CallListItem {
   lang: string;
   startedAt: string;
   endedAt: string | null;
-  status: 'live' | 'completed' | 'interrupted';
+  /**
+   * 'completed' (the source ended), 'stopped' (the user ended it early), 'interrupted' (cut
+   * short by an error or a crash), or 'live'.
+   */
+  status: 'live' | 'completed' | 'stopped' | 'interrupted';
+  /** Seconds of call time: where the call ended, not how long processing took. */
   durationS: number;
   competitors: string[];
   /** Matching transcript line when the list was searched. */

@@ -179,8 +179,11 @@ export interface CallSummary {
   stakeholders: string[];
   nextSteps: NextStep[];
   tags: string[];
-  /** Share of speaking time per side, 0..1, summing to 1 when anyone spoke. */
-  talkRatio: { rep: number; customer: number };
+  /**
+   * Share of speaking time per side, 0..1, summing to 1 when anyone spoke. `unknown` is the
+   * share of turns whose side is not known (mono audio); absent in calls stored before it.
+   */
+  talkRatio: { rep: number; customer: number; unknown?: number };
   followUpEmail: { subject: string; body: string; lang: CallLang };
 }
 

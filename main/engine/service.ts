@@ -34,14 +34,21 @@ import { CallStore } from './store/call-store';
 import { defaultDataDir } from './store/paths';
 import { summarizeCall } from './summary/summarize';
 import { listModels, pullModel, verifyModel } from './asr/models';
+import { asEngineSettingsStore, openSettingsFile } from './settings';
 
 const log = createLogger('service');
 
 export interface EngineServiceOptions {
+  /** The data folder (created when missing); default `defaultDataDir()`. */
   dataDir?: string;
+  /** The call database; default `cuecard.db` in the data folder. */
   dbPath?: string;
+  /** The playbook; default the saved `playbookDir` setting, else the bundled demo. */
   playbookDir?: string;
-  /** Settings storage; defaults to an in-memory map (the app passes electron-store). */
+  /**
+   * Settings storage; default `cuecard.json` in the data folder through conf, validated by
+   * the app settings schema (the desktop app passes its electron-store-backed settings).
+   */
   settings?: SettingsStore;
 }
 
@@ -53,6 +60,8 @@ export interface SettingsStore {
 export interface EngineService extends EngineApi {
   readonly playbook: Playbook;
   readonly store: CallStore;
+  /** What the user should know from startup: a settings file set aside, calls cut short. */
+  readonly warnings: readonly string[];
   /** The call in progress, if any. */
   readonly currentCall: CallSession | null;
   dispose(): Promise<void>;
@@ -96,32 +105,50 @@ export async function createEngineService(
   options: EngineServiceOptions = {},
 ): Promise<EngineService> {
   const dataDir = options.dataDir ?? defaultDataDir();
-  mkdirSync(dataDir, { recursive: true });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new Error(`cannot create the data folder ${dataDir}: ${(error as Error).message}`);
+  }
+  const warnings: string[] = [];
+  // Throws StoreError naming the file and why when calls could not be stored there.
   const store = CallStore.open(options.dbPath ?? path.join(dataDir, 'cuecard.db'));
   const interrupted = store.markInterruptedCalls();
-  if (interrupted.length > 0)
+  if (interrupted.length > 0) {
     log.warn({ calls: interrupted }, 'createEngineService: marked calls cut short as interrupted');
+  }
+
+  const settings: SettingsStore =
+    options.settings ??
+    asEngineSettingsStore(
+      (await openSettingsFile(dataDir, { onWarning: (message) => warnings.push(message) }))
+        .settings,
+    );
+  const savedPlaybookDir = settings.get().playbookDir;
+  const playbookDir =
+    options.playbookDir ?? (typeof savedPlaybookDir === 'string' ? savedPlaybookDir : undefined);
 
   let playbookErrors: PlaybookView['errors'] = [];
   let parts: EngineParts;
   try {
-    parts = await loadEngineParts(options.playbookDir);
+    parts = await loadEngineParts(playbookDir);
   } catch (error) {
-    if (!(error instanceof PlaybookError) || !options.playbookDir) throw error;
+    if (!(error instanceof PlaybookError) || !playbookDir) {
+      store.close();
+      throw error;
+    }
     // A broken team playbook must not stop the app: show its errors and coach from the default.
     playbookErrors = error.issues.map((i) => ({ ...i }));
     log.error(
-      { dir: options.playbookDir, problems: error.issues.length },
+      { dir: playbookDir, problems: error.issues.length },
       'playbook invalid; using the default',
+    );
+    warnings.push(
+      `${playbookDir}: the playbook has ${error.issues.length} problem(s); coaching from the ` +
+        'bundled demo playbook (see Playbook)',
     );
     parts = await loadEngineParts();
   }
-
-  const settingsMemory: Record<string, unknown> = {};
-  const settings: SettingsStore = options.settings ?? {
-    get: () => ({ ...settingsMemory }),
-    set: (patch) => Object.assign(settingsMemory, patch),
-  };
   const listeners = new Set<(message: PushMessage) => void>();
   const push = (message: PushMessage) => {
     for (const listener of listeners) listener(message);
@@ -192,8 +219,9 @@ export async function createEngineService(
       pullModel(args.name, { onProgress: (status) => push({ kind: 'model_progress', status }) }),
     'models.verify': (args) => verifyModel(args.name),
     'audio.devices': async () => {
-      const { listAudioDevices } = await import('./audio/devices');
-      return listAudioDevices();
+      // Listed in a child process: the native audio libraries' chatter stays out of the terminal.
+      const { listAudioDevicesQuietly } = await import('./audio/devices');
+      return listAudioDevicesQuietly();
     },
   };
 
@@ -202,6 +230,7 @@ export async function createEngineService(
       return parts.playbook;
     },
     store,
+    warnings,
     get currentCall() {
       return current;
     },

@@ -110,6 +110,10 @@ export class CallSession {
   private kept = false;
   /** Largest `t` published so far: no event is stamped earlier than the one before it. */
   private lastT = 0;
+  /** Set once storing failed: the call ends and nothing more is written. */
+  private storeFailed = false;
+  /** Set by the first fatal problem: the call ends with reason 'error'. */
+  private failed = false;
   private finished: Promise<void> | null = null;
 
   constructor(
@@ -205,7 +209,8 @@ export class CallSession {
       log.error({ callId: this.id, err: message }, 'run: source failed');
     }
     await this.processing;
-    this.finish(reason);
+    // A fatal problem (from the source, or storing failing) may come while processing.
+    this.finish(this.failed ? 'error' : reason);
   }
 
   private sink(): CallSourceSink {
@@ -239,14 +244,20 @@ export class CallSession {
     };
   }
 
-  /** Call time of a step, measured from when the utterance became final. */
+  /**
+   * Call time of a step: in real time, measured from when the utterance became final; in a
+   * replay as fast as possible, the utterance's end (processing takes no call time there, so
+   * identical replays give identical times).
+   */
   private stepTime(utterance: SourceUtterance, receivedAt: number): number {
+    if (!this.options.realtime) return round3(utterance.end);
     return round3(utterance.end + (this.now() - receivedAt) / 1000);
   }
 
   private async processUtterance(source: SourceUtterance, receivedAt: number): Promise<void> {
     const text = source.text.trim();
-    if (!text) return;
+    // Once the call cannot be stored it is over: what the source had queued is not acted on.
+    if (!text || this.storeFailed) return;
     const lang = source.lang ?? detectLang(text);
     this.lang ??= lang;
     const previous = this.utterances.at(-1);
@@ -447,14 +458,9 @@ export class CallSession {
         t: this.callTimeAtEnd(),
       });
     }
-    this.publish({
-      type: 'call_ended',
-      callId: this.id,
-      reason,
-      t: round3(this.callTimeAtEnd()),
-      stored: this.kept,
-    });
-    this.guardStore(() => this.deps.recorder?.endCall(this.id, reason));
+    const endT = round3(this.callTimeAtEnd());
+    this.publish({ type: 'call_ended', callId: this.id, reason, t: endT, stored: this.kept });
+    this.guardStore(endT, () => this.deps.recorder?.endCall(this.id, reason));
     this.ended = true;
     log.info(
       { callId: this.id, reason, utterances: this.utterances.length, cues: this.cues.length },
@@ -489,7 +495,7 @@ export class CallSession {
       return;
     }
     if (this.stored === 'yes')
-      this.guardStore(() => this.deps.recorder?.recordEvent(this.id, event));
+      this.guardStore(event.t, () => this.deps.recorder?.recordEvent(this.id, event));
   }
 
   /** Creates the stored call and writes everything published so far. */
@@ -497,7 +503,7 @@ export class CallSession {
     const recorder = this.deps.recorder;
     if (!recorder) return;
     const started = this.events[0];
-    this.kept = this.guardStore(() =>
+    this.kept = this.guardStore(0, () =>
       recorder.startCall({
         id: this.id,
         source: this.options.source.description,
@@ -506,20 +512,32 @@ export class CallSession {
         startedAt: started.type === 'call_started' ? started.startedAt : new Date().toISOString(),
       }),
     );
-    for (const event of this.events) this.guardStore(() => recorder.recordEvent(this.id, event));
+    for (const event of this.events)
+      this.guardStore(event.t, () => recorder.recordEvent(this.id, event));
   }
 
-  /** Runs a store write; false when it failed (logged, not thrown). */
-  private guardStore(write: () => void): boolean {
+  /**
+   * Runs one write to the recorder; false when it did not happen. The first failure (read-only
+   * file, full disk) ends the call with a fatal problem: a call that cannot be kept must not
+   * look as if it were. What was stored before stays; nothing more is written.
+   */
+  private guardStore(t: number, write: () => void): boolean {
+    if (this.storeFailed) return false;
     try {
       write();
       return true;
     } catch (error) {
-      // Storage trouble must not stop the call; the rep still needs the cues.
-      log.error(
-        { callId: this.id, err: error instanceof Error ? error.message : String(error) },
-        'store failed',
-      );
+      this.storeFailed = true;
+      const message = error instanceof Error ? error.message : String(error);
+      log.error({ callId: this.id, err: message }, 'guardStore: storing the call failed');
+      this.publish({
+        type: 'problem',
+        code: 'store_failed',
+        message: `${message}. The call was stopped; what was stored before it is kept.`,
+        fatal: true,
+        t,
+      });
+      this.abort.abort();
       return false;
     }
   }
@@ -534,6 +552,7 @@ export class CallSession {
     // make the stream go back in time; an event is never earlier than the one before it.
     if (event.t < this.lastT) event.t = this.lastT;
     this.lastT = event.t;
+    if (event.type === 'problem' && event.fatal) this.failed = true;
     this.events.push(event);
     this.store(event);
     for (const listener of this.listeners) {

@@ -75,8 +75,15 @@ export const en = {
     timeline: 'Timeline',
     feedback: 'Feedback',
     talkRatio: 'Talk ratio: you {{rep}}% · customer {{customer}}%',
+    talkRatioUnknown:
+      'Talk ratio: you {{rep}}% · customer {{customer}}% · unknown speaker {{unknown}}%',
     noSummary: 'No summary yet.',
-    status: { live: 'live', completed: 'completed', interrupted: 'interrupted' },
+    status: {
+      live: 'live',
+      completed: 'completed',
+      stopped: 'stopped early',
+      interrupted: 'interrupted',
+    },
     duration: '{{minutes}} min {{seconds}} s',
     escalation: 'Escalation: {{state}}',
     notFound: 'Call not found.',

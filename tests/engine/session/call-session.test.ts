@@ -183,11 +183,13 @@ describe('a call session', () => {
     expect(recorded.at(-1)).toBe('end:completed');
   });
 
-  it('keeps coaching when storage fails', async () => {
+  it('ends the call with a fatal problem naming the disk trouble when storing fails mid-call', async () => {
+    const written: string[] = [];
     const recorder: CallRecorder = {
       startCall: () => {},
-      recordEvent: () => {
-        throw new Error('disk full');
+      recordEvent: (_id, e) => {
+        if (written.length === 5) throw new Error('/data/cuecard.db: the disk is full');
+        written.push(e.type);
       },
       endCall: () => {},
     };
@@ -195,7 +197,57 @@ describe('a call session', () => {
     const events: CallEvent[] = [];
     s.on((e) => events.push(e));
     await s.run();
-    expect(events.filter((e) => e.type === 'cue')).toHaveLength(4);
+    const problems = events.filter((e) => e.type === 'problem');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'store_failed', fatal: true });
+    expect(problems[0].type === 'problem' && problems[0].message).toMatch(
+      /\/data\/cuecard\.db: the disk is full\. The call was stopped; what was stored before it is kept/,
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'error' });
+    // Nothing is written after the failure, and the rest of the call is not acted on.
+    expect(written).toHaveLength(5);
+    expect(events.filter((e) => e.type === 'utterance').length).toBeLessThan(turns.length);
+  });
+
+  it('ends with reason "error" when the source reports a fatal problem without throwing', async () => {
+    const failing: CallSource = {
+      description: 'unplugged',
+      run: async (sink) => {
+        sink.utterance({ speaker: 'customer', text: 'Let me think about it.', start: 0, end: 2 });
+        sink.problem('device_lost', 'the microphone was unplugged', true, 2);
+      },
+    };
+    const s = session(failing, labels);
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    await s.run();
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'error' });
+  });
+
+  it('gives every step of a fast replay its utterance’s call time, so identical replays match', async () => {
+    const times = async () => {
+      let clock = 0;
+      // Each reading of the clock moves it on by 250 ms, as slow processing would.
+      const s = new CallSession(
+        {
+          playbook,
+          rules: new RuleSet(playbook),
+          intents: new LookupIntentModel(labels),
+          competitors,
+          summarize: summarizeCall,
+          now: () => (clock += 250),
+        },
+        { source: new ListSource(turns), lang: 'en' },
+      );
+      const events: CallEvent[] = [];
+      s.on((e) => events.push(e));
+      await s.run();
+      return events.filter((e) => e.type !== 'call_started').map((e) => `${e.type}@${e.t}`);
+    };
+    const first = await times();
+    expect(first).toContain('cue@6');
+    expect(first.at(-1)).toBe('call_ended@18');
+    expect(await times()).toEqual(first);
   });
 
   it('ends with a fatal problem, a summary of what was heard, and reason "error" when the source fails', async () => {
