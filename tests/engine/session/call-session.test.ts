@@ -484,9 +484,12 @@ describe('whether a call was stored', () => {
     expect(started).toEqual([]);
   });
 
-  it('says stored: false when the store refused the call', async () => {
+  it('says stored: false, with a fatal problem, when the store refused the call', async () => {
     const { recorder } = memoryRecorder(true);
     const events = await eventsOf(session(new ListSource(turns.slice(0, 1)), labels, recorder));
-    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'completed', stored: false });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'problem', code: 'store_failed', fatal: true }),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'error', stored: false });
   });
 });
