@@ -39,6 +39,9 @@ else
   npm ci --no-audit --no-fund
 fi
 node scripts/ensure-native.mjs node
+# The browser UI (`cuecard ui`) serves the built renderer.
+echo "[setup] building the UI"
+npm run -s build:renderer >/dev/null
 
 # A PulseAudio rig with two null sinks gives the live-capture test real input devices on
 # machines without a sound card (Linux with apt only).
