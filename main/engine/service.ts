@@ -84,6 +84,7 @@ export async function loadEngineParts(playbookDir = defaultPlaybookDir()): Promi
       id: b.id,
       name: localText(b.competitor, 'en'),
       aliases: competitorNames(b),
+      notWhen: b.not_when,
     })),
   );
   const unheard = playbook.meta.extra_intents.filter(

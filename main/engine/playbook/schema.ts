@@ -71,6 +71,11 @@ export const Battlecard = z
     id,
     competitor: LocalText,
     aliases: z.array(z.string().min(1)).default([]),
+    /**
+     * Phrases in which a name is used in its ordinary sense ("double helix", "身体康泰");
+     * a name heard inside one of them is not taken for the competitor.
+     */
+    not_when: z.array(z.string().min(1)).default([]),
     their_claims: LocalList.default([]),
     our_facts: LocalList.default([]),
     landmines: LocalList.default([]),

@@ -167,6 +167,22 @@ describe('playbook errors', () => {
     expect(issues.find((i) => i.field === 'battlecards[1].competitor')?.line).toBe(5);
   });
 
+  it('reads the phrases in which a competitor name has its ordinary sense, none by default', () => {
+    const playbook = loadPlaybook(
+      playbookDir({
+        'battlecards.yaml': `battlecards:
+  - id: acme
+    competitor: Acme
+    not_when: [acme corner, 阿克米山]
+  - id: other
+    competitor: Other
+`,
+      }),
+    );
+    expect(playbook.battlecardById('acme')?.not_when).toEqual(['acme corner', '阿克米山']);
+    expect(playbook.battlecardById('other')?.not_when).toEqual([]);
+  });
+
   it('reports a rule that shows a talk-track that does not exist', () => {
     const dir = playbookDir({
       'rules.yaml': `rules:
