@@ -21,7 +21,11 @@ export const commandSchemas = {
     lang: z.enum(['en', 'zh', 'auto']).optional(),
     realtime: z.boolean().optional(),
   }),
-  /** Start a live call from the configured microphone and system-audio devices. */
+  /**
+   * Start a live call from the microphone and system-audio devices chosen in Settings. `lang`
+   * overrides the call language setting for this call. Refused (an error result, nothing
+   * opened) while a call runs, without both devices present, or without a usable ASR model.
+   */
   'call.startLive': z.object({ lang: z.enum(['en', 'zh', 'auto']).optional() }),
   'call.stop': z.object({}),
   /** Everything that happened in the current call so far, for a UI that joins late. */
@@ -210,12 +214,27 @@ export const overlaySettingsSchema = z.object({
 });
 
 /**
- * The app's settings as the Settings view edits them. Device ids are those of `audio.devices`
- * (null = system default); `asrModel` is a name from `models.list` (null = none chosen).
+ * An audio input device as Settings remembers it. A device is found again by its `name` (and
+ * `hostApi`, when several APIs list the same name): PortAudio numbers devices anew whenever one
+ * is plugged in or out, so `id` is only a hint that picks between devices of the same name.
+ */
+export const audioDeviceChoiceSchema = z.object({
+  name: z.string().min(1).max(300),
+  hostApi: z.string().max(100).optional(),
+  id: z.number().int().optional(),
+});
+
+export type AudioDeviceChoice = z.infer<typeof audioDeviceChoiceSchema>;
+
+/**
+ * The app's settings as the Settings view edits them. `micDevice` (the rep) and `systemDevice`
+ * (the customer: a monitor or loopback of the computer's audio output) are devices of
+ * `audio.devices`, null until chosen; a live call needs both. `asrModel` is a name from
+ * `models.list`; null picks the installed model that fits the call language.
  */
 export const appSettingsSchema = z.object({
-  micDevice: z.number().int().nullable(),
-  systemDevice: z.number().int().nullable(),
+  micDevice: audioDeviceChoiceSchema.nullable(),
+  systemDevice: audioDeviceChoiceSchema.nullable(),
   lang: z.enum(['en', 'zh', 'auto']),
   uiLang: z.enum(['system', 'en', 'zh']),
   asrModel: z.string().max(200).nullable(),

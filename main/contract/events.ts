@@ -213,6 +213,11 @@ export interface ProblemEvent {
   message: string;
   fatal: boolean;
   t: number;
+  /**
+   * The side whose audio the problem is about, when it is about one: a live call's device that
+   * failed, closed or stalled (`audio_device_*`). That side hears nothing from then on.
+   */
+  channel?: 'rep' | 'customer';
 }
 
 export type CallEvent =

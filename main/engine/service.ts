@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type {
+  AudioDevice,
   CommandArgs,
   CommandName,
   CommandResults,
@@ -33,7 +34,11 @@ import { openSource } from './session/open-source';
 import { CallStore } from './store/call-store';
 import { defaultDataDir } from './store/paths';
 import { summarizeCall } from './summary/summarize';
-import { listModels, pullModel, verifyModel } from './asr/models';
+import { listModels, type ModelStoreOptions, pullModel, verifyModel } from './asr/models';
+import type { OpenCapture } from './audio/devices';
+import { LiveSource } from './audio/live-source';
+import type { RecognizerFactory } from './audio/recording-source';
+import { liveCallSettings, prepareLiveCall } from './session/live-call';
 import { asEngineSettingsStore, openSettingsFile } from './settings';
 
 const log = createLogger('service');
@@ -50,6 +55,23 @@ export interface EngineServiceOptions {
    * the app settings schema (the desktop app passes its electron-store-backed settings).
    */
   settings?: SettingsStore;
+  /**
+   * Where speech models are installed; default `<data dir>/models/asr` of the user data folder
+   * (the folder `cuecard models` uses, which `CUECARD_DATA_DIR` moves).
+   */
+  modelStore?: ModelStoreOptions;
+  /** Replaces parts of live capture. Production leaves it out; tests fake the hardware. */
+  live?: LiveCallHooks;
+}
+
+/** Test doubles for live calls; each defaults to the real thing. */
+export interface LiveCallHooks {
+  /** Builds the speech recognizer; default the installed sherpa-onnx model. Tests only. */
+  recognizerFactory?: RecognizerFactory;
+  /** Opens an input device; default naudiodon. */
+  openCapture?: OpenCapture;
+  /** Lists the input devices present; default `listAudioDevicesQuietly`. */
+  listDevices?: () => Promise<AudioDevice[]>;
 }
 
 export interface SettingsStore {
@@ -155,6 +177,25 @@ export async function createEngineService(
     for (const listener of listeners) listener(message);
   };
   let current: CallSession | null = null;
+  /** A live call being prepared (devices listed, model loaded): no other call may start. */
+  let startingLive: Promise<unknown> | null = null;
+  const modelStore = options.modelStore ?? {};
+  const live = options.live ?? {};
+  const listDevices =
+    live.listDevices ??
+    (async () => {
+      // Listed in a child process: the native audio libraries' chatter stays out of the terminal.
+      const { listAudioDevicesQuietly } = await import('./audio/devices');
+      return listAudioDevicesQuietly();
+    });
+
+  const refuseWhileBusy = () => {
+    if (current?.isLive || startingLive)
+      throw new CommandError(
+        'call_in_progress',
+        'A call is already running; stop it before starting another.',
+      );
+  };
 
   const startCall = async (session: CallSession): Promise<{ callId: string }> => {
     current = session;
@@ -165,12 +206,41 @@ export async function createEngineService(
     return { callId: session.id };
   };
 
+  const startLive = async (lang: 'en' | 'zh' | 'auto' | undefined) => {
+    const plan = await prepareLiveCall(liveCallSettings(settings.get()), lang, {
+      listDevices,
+      modelStore,
+      recognizerFactory: live.recognizerFactory,
+    });
+    const source = new LiveSource({
+      microphone: plan.microphone,
+      systemAudio: plan.systemAudio,
+      lang: plan.lang,
+      asrModel: plan.model,
+      recognizerFactory: () => plan.engine,
+      openCapture: live.openCapture,
+    });
+    const session = new CallSession(
+      { ...parts, summarize: summarizeCall, recorder: store },
+      { source, lang: plan.lang, realtime: true, title: 'Live call' },
+    );
+    log.info(
+      {
+        callId: session.id,
+        microphone: plan.microphone.name,
+        systemAudio: plan.systemAudio.name,
+        model: plan.model,
+      },
+      'startLive: starting a live call',
+    );
+    return startCall(session);
+  };
+
   const handlers: {
     [C in CommandName]: (args: z_out<C>) => Promise<CommandResults[C]> | CommandResults[C];
   } = {
     'call.startReplay': async (args) => {
-      if (current?.isLive)
-        throw new CommandError('call_in_progress', 'a call is already in progress; stop it first');
+      refuseWhileBusy();
       const source = await openSource(args.file, { rep: args.rep, lang: args.lang });
       const session = new CallSession(
         { ...parts, summarize: summarizeCall, recorder: store },
@@ -183,13 +253,19 @@ export async function createEngineService(
       );
       return startCall(session);
     },
-    'call.startLive': async () => {
-      throw new CommandError(
-        'not_available',
-        'live capture needs audio devices and an ASR model; see Settings',
-      );
+    'call.startLive': async (args) => {
+      refuseWhileBusy();
+      const starting = startLive(args.lang);
+      startingLive = starting;
+      try {
+        return await starting;
+      } finally {
+        startingLive = null;
+      }
     },
     'call.stop': async () => {
+      // A live call still being prepared is stopped once it runs.
+      await startingLive?.catch(() => {});
       const session = current;
       if (session?.isLive) await session.stop();
       return { callId: session?.id ?? null };
@@ -215,15 +291,14 @@ export async function createEngineService(
     'playbook.get': () => playbookView(parts.playbook, store, playbookErrors),
     'settings.get': () => settings.get(),
     'settings.set': (args) => settings.set(args.patch),
-    'models.list': () => listModels(),
+    'models.list': () => listModels(modelStore),
     'models.pull': async (args) =>
-      pullModel(args.name, { onProgress: (status) => push({ kind: 'model_progress', status }) }),
-    'models.verify': (args) => verifyModel(args.name),
-    'audio.devices': async () => {
-      // Listed in a child process: the native audio libraries' chatter stays out of the terminal.
-      const { listAudioDevicesQuietly } = await import('./audio/devices');
-      return listAudioDevicesQuietly();
-    },
+      pullModel(args.name, {
+        ...modelStore,
+        onProgress: (status) => push({ kind: 'model_progress', status }),
+      }),
+    'models.verify': (args) => verifyModel(args.name, modelStore),
+    'audio.devices': () => listDevices(),
   };
 
   const api: EngineService = {
@@ -269,6 +344,7 @@ export async function createEngineService(
       return () => listeners.delete(listener);
     },
     async dispose() {
+      await startingLive?.catch(() => {});
       if (current?.isLive) await current.stop();
       listeners.clear();
       await parts.intents.dispose();

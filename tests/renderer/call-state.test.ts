@@ -99,6 +99,29 @@ describe('overlay call state', () => {
     expect(channelHealth(state, 'customer', 1_000 + LEVEL_STALE_MS + 1).kind).toBe('lost');
   });
 
+  it('reports a channel lost at once when a live call says its device failed', () => {
+    const state = replayCallEvents(
+      [
+        started,
+        level('rep', -20, true, 1),
+        level('customer', -25, true, 1),
+        {
+          type: 'problem',
+          code: 'audio_device_error',
+          message: 'The system audio device "Monitor" failed (unplugged).',
+          fatal: false,
+          t: 1.1,
+          channel: 'customer',
+        },
+        level('customer', -100, false, 1.2),
+      ],
+      1_000,
+    );
+    expect(channelHealth(state, 'customer', 1_000)).toEqual({ kind: 'lost' });
+    expect(channelHealth(state, 'rep', 1_000).kind).toBe('ok');
+    expect(state.problems.map((p) => p.code)).toEqual(['audio_device_error']);
+  });
+
   it('shows no meter warning for a transcript replay, which has no audio levels', () => {
     const state = replayCallEvents([started]);
     expect(channelHealth(state, 'rep', Date.now()).kind).toBe('none');

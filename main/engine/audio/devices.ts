@@ -83,12 +83,17 @@ export const openNaudiodonCapture: OpenCapture = ({ id, sampleRate }) => {
     stream,
     start: () => stream.start(),
     // naudiodon 2.3.6's abort() throws ("Quit expects 1 argument"); quit() works. It can hang
-    // on a device that vanished, so it gets a deadline.
-    stop: () =>
-      Promise.race([
+    // on a device that vanished, so it gets a deadline, cleared once the device is closed.
+    stop: async () => {
+      let deadline: NodeJS.Timeout | undefined;
+      await Promise.race([
         stream.quit().catch(() => {}),
-        new Promise<void>((resolve) => setTimeout(resolve, 1000).unref()),
-      ]),
+        new Promise<void>((resolve) => {
+          deadline = setTimeout(resolve, 1000).unref();
+        }),
+      ]);
+      clearTimeout(deadline);
+    },
   };
 };
 

@@ -12,6 +12,8 @@ import {
   type CallSummary,
   type CueEvent,
   type IntentEvent,
+  type LevelEvent,
+  type PartialEvent,
   type Speaker,
   type UtteranceEvent,
 } from '../../contract/events';
@@ -93,7 +95,12 @@ const NAMED_COMPETITOR_CONFIDENCE = 0.95;
 export class CallSession {
   readonly id: string;
   private readonly listeners = new Set<Listener>();
+  /** Everything published but levels and partials, which only their latest matters of. */
   private readonly events: CallEvent[] = [];
+  /** The latest level per channel: a live call sends ten a second each. */
+  private readonly latestLevels = new Map<LevelEvent['channel'], LevelEvent>();
+  /** Words still being heard per speaker; dropped once their utterance is final. */
+  private readonly pendingPartials = new Map<Speaker, PartialEvent>();
   private readonly utterances: UtteranceEvent[] = [];
   private readonly intentEvents: IntentEvent[] = [];
   private readonly cues: CueEvent[] = [];
@@ -133,9 +140,13 @@ export class CallSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Every event published so far, in order. */
+  /**
+   * What a UI joining late needs to show the call: every event published so far in order,
+   * except that of the level and partial events only the latest per channel and the words
+   * still being heard come, at the end.
+   */
   snapshot(): CallEvent[] {
-    return [...this.events];
+    return [...this.events, ...this.latestLevels.values(), ...this.pendingPartials.values()];
   }
 
   get isLive(): boolean {
@@ -237,8 +248,15 @@ export class CallSession {
       level: (channel, rmsDb, speech, t) => {
         if (!this.ended) this.publish({ type: 'level', channel, rmsDb, speech, t });
       },
-      problem: (code, message, fatal, t) => {
-        this.publish({ type: 'problem', code: snakeCase(code), message, fatal, t });
+      problem: (code, message, fatal, t, channel) => {
+        this.publish({
+          type: 'problem',
+          code: snakeCase(code),
+          message,
+          fatal,
+          t,
+          ...(channel ? { channel } : {}),
+        });
         if (fatal) this.abort.abort();
       },
     };
@@ -547,13 +565,34 @@ export class CallSession {
     return this.options.realtime ? Math.max(this.callTime(), lastEnd) : lastEnd;
   }
 
+  /** Keeps `event` for `snapshot()`. */
+  private retain(event: CallEvent): void {
+    switch (event.type) {
+      case 'level':
+        this.latestLevels.set(event.channel, event);
+        return;
+      case 'partial':
+        this.pendingPartials.set(event.speaker, event);
+        return;
+      case 'utterance':
+        this.pendingPartials.delete(event.speaker);
+        break;
+      case 'call_ended':
+        this.pendingPartials.clear();
+        break;
+      default:
+        break;
+    }
+    this.events.push(event);
+  }
+
   private publish(event: CallEvent): void {
     // Steps stamped from different clocks (source time, processing time, wall time) must not
     // make the stream go back in time; an event is never earlier than the one before it.
     if (event.t < this.lastT) event.t = this.lastT;
     this.lastT = event.t;
     if (event.type === 'problem' && event.fatal) this.failed = true;
-    this.events.push(event);
+    this.retain(event);
     this.store(event);
     for (const listener of this.listeners) {
       try {
