@@ -5,8 +5,9 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { productionBuild } from './renderer/vite.production';
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   main: {
     build: {
       outDir: 'out/main',
@@ -28,9 +29,10 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'renderer'),
     base: './',
     plugins: [react()],
+    ...(command === 'build' ? productionBuild : {}),
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
     },
   },
-});
+}));

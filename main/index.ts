@@ -7,9 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
 import Store from 'electron-store';
 import { startDesktopApp } from './electron/app';
-import { asEngineSettingsStore, createSettings } from './electron/settings';
+import {
+  asEngineSettingsStore,
+  createSettings,
+  SETTINGS_FILE_NAME,
+  setAsideUnreadableSettings,
+} from './electron/settings';
+import { checkEnvironment, envValue } from './engine/env';
 import { createLogger } from './engine/log';
 import { createEngineService } from './engine/service';
+import { defaultDataDir } from './engine/store/paths';
 
 const log = createLogger('main');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,10 +30,20 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
-      const store = new Store({ name: 'cuecard' });
-      const settings = createSettings(store);
+      const environment = checkEnvironment();
+      for (const problem of [...environment.errors, ...environment.warnings]) log.warn(problem);
+      // CUECARD_DATA_DIR moves everything, as it does for the CLI and `cuecard ui`.
+      const dataDir = envValue('CUECARD_DATA_DIR') ? defaultDataDir() : app.getPath('userData');
+      // electron-store throws on a settings file that is not JSON: set such a file aside first.
+      const setAside = setAsideUnreadableSettings(path.join(dataDir, SETTINGS_FILE_NAME));
+      if (setAside) log.warn(setAside);
+      const store = new Store({ name: path.basename(SETTINGS_FILE_NAME, '.json'), cwd: dataDir });
+      const settings = createSettings(store, {
+        file: store.path,
+        onWarning: (message) => log.warn(message),
+      });
       const engine = await createEngineService({
-        dataDir: app.getPath('userData'),
+        dataDir,
         playbookDir: settings.get().playbookDir ?? undefined,
         settings: asEngineSettingsStore(settings),
       });

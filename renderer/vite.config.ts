@@ -4,10 +4,12 @@
  */
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { productionBuild } from './vite.production';
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: import.meta.dirname,
   base: './',
   plugins: [react()],
+  ...(command === 'build' ? productionBuild : {}),
   build: { outDir: '../out/renderer', emptyOutDir: true, target: 'chrome120' },
-});
+}));

@@ -11,6 +11,10 @@ command -v make >/dev/null 2>&1 || need_apt+=(make)
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v tar >/dev/null 2>&1 || need_apt+=(tar)
 command -v bzip2 >/dev/null 2>&1 || need_apt+=(bzip2)
+# A CJK font, so the Chinese UI renders in the browser tests and their screenshots.
+if [ "$(uname -s)" = "Linux" ] && ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; }; then
+  need_apt+=(fonts-wqy-microhei)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo_cmd=""
@@ -35,6 +39,9 @@ else
   npm ci --no-audit --no-fund
 fi
 node scripts/ensure-native.mjs node
+# The browser UI (`cuecard ui`) serves the built renderer.
+echo "[setup] building the UI"
+npm run -s build:renderer >/dev/null
 
 # A PulseAudio rig with two null sinks gives the live-capture test real input devices on
 # machines without a sound card (Linux with apt only).

@@ -10,16 +10,30 @@ function clock(t: number): string {
   return `${String(m).padStart(2, '0')}:${s.toFixed(1).padStart(4, '0')}`;
 }
 
+/** "rep 40% / customer 60%", with the share of unknown speakers (mono audio) when there is one. */
+export function formatTalkRatio(ratio: {
+  rep: number;
+  customer: number;
+  unknown?: number;
+}): string {
+  const percent = (share: number) => `${Math.round(share * 100)}%`;
+  const sides = `rep ${percent(ratio.rep)} / customer ${percent(ratio.customer)}`;
+  return ratio.unknown ? `${sides} / unknown speaker ${percent(ratio.unknown)}` : sides;
+}
+
 /** One or more lines for `event`, or null for events the timeline leaves out. */
 export function formatEvent(event: CallEvent): string | null {
   switch (event.type) {
     case 'call_started':
-      return `call ${event.callId} from ${event.source}`;
+      // The id is named at the end, once it is known whether the call was stored.
+      return `call from ${event.source}`;
     case 'utterance':
       return `[${clock(event.start)}] ${event.speaker.padEnd(8)} ${event.text}`;
     case 'intent':
       return `           · ${event.label} ${event.confidence.toFixed(2)}${event.competitor ? ` (${event.competitor})` : ''}`;
     case 'cue':
+      if (event.confirmed)
+        return `           ✓ confirmed ${event.kind === 'battlecard' ? 'BATTLECARD' : 'TALK-TRACK'} ${event.title}  [rule ${event.rule}]`;
       return `           ▶ ${event.kind === 'battlecard' ? 'BATTLECARD' : 'TALK-TRACK'} ${event.title}  [rule ${event.rule}]${
         event.talkTrack?.phrasings[0] ? `\n             “${event.talkTrack.phrasings[0]}”` : ''
       }`;
@@ -42,7 +56,7 @@ export function formatEvent(event: CallEvent): string | null {
         `  objections:   ${event.objections.join(', ') || '-'}`,
         `  stakeholders: ${event.stakeholders.join(', ') || '-'}`,
         `  next steps:   ${event.nextSteps.map((s) => s.text + (s.when ? ` (${s.when})` : '')).join('; ') || '-'}`,
-        `  talk ratio:   rep ${Math.round(event.talkRatio.rep * 100)}% / customer ${Math.round(event.talkRatio.customer * 100)}%`,
+        `  talk ratio:   ${formatTalkRatio(event.talkRatio)}`,
         `  tags:         ${event.tags.join(', ')}`,
         '',
         `Follow-up email: ${event.followUpEmail.subject}`,
@@ -54,6 +68,13 @@ export function formatEvent(event: CallEvent): string | null {
       return lines.join('\n');
     }
     case 'call_ended':
+      if (event.stored === true) {
+        const show = `cuecard calls show ${event.callId}`;
+        return `call ended (${event.reason}); stored as ${event.callId} (${show})`;
+      }
+      if (event.stored === false) {
+        return `call ended (${event.reason}); nothing was heard, so no call was stored`;
+      }
       return `call ended (${event.reason})`;
     case 'partial':
     case 'level':

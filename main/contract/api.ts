@@ -21,7 +21,11 @@ export const commandSchemas = {
     lang: z.enum(['en', 'zh', 'auto']).optional(),
     realtime: z.boolean().optional(),
   }),
-  /** Start a live call from the configured microphone and system-audio devices. */
+  /**
+   * Start a live call from the microphone and system-audio devices chosen in Settings. `lang`
+   * overrides the call language setting for this call. Refused (an error result, nothing
+   * opened) while a call runs, without both devices present, or without a usable ASR model.
+   */
   'call.startLive': z.object({ lang: z.enum(['en', 'zh', 'auto']).optional() }),
   'call.stop': z.object({}),
   /** Everything that happened in the current call so far, for a UI that joins late. */
@@ -55,7 +59,12 @@ export interface CallListItem {
   lang: string;
   startedAt: string;
   endedAt: string | null;
-  status: 'live' | 'completed' | 'interrupted';
+  /**
+   * 'completed' (the source ended), 'stopped' (the user ended it early), 'interrupted' (cut
+   * short by an error or a crash), or 'live'.
+   */
+  status: 'live' | 'completed' | 'stopped' | 'interrupted';
+  /** Seconds of call time: where the call ended, not how long processing took. */
   durationS: number;
   competitors: string[];
   /** Matching transcript line when the list was searched. */
@@ -105,7 +114,14 @@ export interface PlaybookView {
     record: { shown: number; helpful: number; notHelpful: number };
   }>;
   rules: Array<{ id: string; description: string }>;
-  errors: Array<{ file: string; line: number | null; field: string; message: string }>;
+  /** Problems of the playbook asked for; `column` is given for YAML and encoding errors. */
+  errors: Array<{
+    file: string;
+    line: number | null;
+    column?: number;
+    field: string;
+    message: string;
+  }>;
 }
 
 export interface ModelStatus {
@@ -198,12 +214,27 @@ export const overlaySettingsSchema = z.object({
 });
 
 /**
- * The app's settings as the Settings view edits them. Device ids are those of `audio.devices`
- * (null = system default); `asrModel` is a name from `models.list` (null = none chosen).
+ * An audio input device as Settings remembers it. A device is found again by its `name` (and
+ * `hostApi`, when several APIs list the same name): PortAudio numbers devices anew whenever one
+ * is plugged in or out, so `id` is only a hint that picks between devices of the same name.
+ */
+export const audioDeviceChoiceSchema = z.object({
+  name: z.string().min(1).max(300),
+  hostApi: z.string().max(100).optional(),
+  id: z.number().int().optional(),
+});
+
+export type AudioDeviceChoice = z.infer<typeof audioDeviceChoiceSchema>;
+
+/**
+ * The app's settings as the Settings view edits them. `micDevice` (the rep) and `systemDevice`
+ * (the customer: a monitor or loopback of the computer's audio output) are devices of
+ * `audio.devices`, null until chosen; a live call needs both. `asrModel` is a name from
+ * `models.list`; null picks the installed model that fits the call language.
  */
 export const appSettingsSchema = z.object({
-  micDevice: z.number().int().nullable(),
-  systemDevice: z.number().int().nullable(),
+  micDevice: audioDeviceChoiceSchema.nullable(),
+  systemDevice: audioDeviceChoiceSchema.nullable(),
   lang: z.enum(['en', 'zh', 'auto']),
   uiLang: z.enum(['system', 'en', 'zh']),
   asrModel: z.string().max(200).nullable(),

@@ -27,6 +27,8 @@ export const REP_INTENTS = [
 ] as const;
 export const INTENT_LABELS = [...CUSTOMER_INTENTS, ...REP_INTENTS] as const;
 export type IntentLabel = (typeof INTENT_LABELS)[number];
+/** The intents whose events name the competitor the utterance mentions (`competitor`). */
+export const COMPETITOR_INTENTS = ['competitor_mention', 'rep_competitor_comparison'] as const;
 
 export interface CallStartedEvent {
   type: 'call_started';
@@ -107,6 +109,14 @@ export interface CueEvent {
   t: number;
   /** Wall-clock milliseconds from the utterance becoming final to this cue. */
   latencyMs: number;
+  /**
+   * True when the intent behind the cue was heard with low confidence. If the rule then hears
+   * it clearly within its cooldown, the same cue (same `id`) is published again with
+   * `tentative: false` and `confirmed: true`: update that card in place, it is no new card.
+   */
+  tentative?: boolean;
+  /** Set on a cue published again to confirm a tentative one (see `tentative`). */
+  confirmed?: boolean;
   battlecard?: BattlecardContent;
   talkTrack?: TalkTrackContent;
 }
@@ -169,8 +179,11 @@ export interface CallSummary {
   stakeholders: string[];
   nextSteps: NextStep[];
   tags: string[];
-  /** Share of speaking time per side, 0..1, summing to 1 when anyone spoke. */
-  talkRatio: { rep: number; customer: number };
+  /**
+   * Share of speaking time per side, 0..1, summing to 1 when anyone spoke. `unknown` is the
+   * share of turns whose side is not known (mono audio); absent in calls stored before it.
+   */
+  talkRatio: { rep: number; customer: number; unknown?: number };
   followUpEmail: { subject: string; body: string; lang: CallLang };
 }
 
@@ -185,15 +198,26 @@ export interface CallEndedEvent {
   callId: string;
   reason: 'completed' | 'stopped' | 'error';
   t: number;
+  /**
+   * True when the call was kept in the call store (`calls show ID` finds it); false when it
+   * ended before anything was heard, so nothing was stored. Absent from older events.
+   */
+  stored?: boolean;
 }
 
 /** A problem the user should see; the call goes on unless `fatal`. */
 export interface ProblemEvent {
   type: 'problem';
+  /** snake_case, from the list in the README (e.g. `audio_format`, `model_missing`). */
   code: string;
   message: string;
   fatal: boolean;
   t: number;
+  /**
+   * The side whose audio the problem is about, when it is about one: a live call's device that
+   * failed, closed or stalled (`audio_device_*`). That side hears nothing from then on.
+   */
+  channel?: 'rep' | 'customer';
 }
 
 export type CallEvent =

@@ -3,7 +3,7 @@
  * windows, the tray, the global shortcut and the IPC bridge to the engine.
  */
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
 import type { EngineApi } from '../contract/api';
 import { createLogger } from '../engine/log';
 import { registerEngineIpc } from './ipc';
@@ -73,8 +73,21 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<Deskt
 
   let unregisterShortcut = registerToggleShortcut(initial.overlay.shortcut, overlay.toggle);
 
+  // The tray has no place for text: a refused start (no device, no model) gets a dialog.
+  const startFromTray = async () => {
+    const result = await engine.invoke('call.startLive', {});
+    if (result.ok) return;
+    log.warn({ code: result.error.code }, 'startFromTray: the live call was refused');
+    await dialog.showMessageBox({
+      type: 'warning',
+      title: 'Cuecard',
+      message: 'The call did not start',
+      detail: result.error.message,
+    });
+  };
+
   const tray = createAppTray({
-    startCall: () => void engine.invoke('call.startLive', {}),
+    startCall: () => void startFromTray(),
     stopCall: () => void engine.invoke('call.stop', {}),
     toggleOverlay: overlay.toggle,
     openReview,

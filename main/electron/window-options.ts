@@ -3,6 +3,7 @@
  * and overlay property without opening a window.
  */
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+import { envValue } from '../engine/env';
 import type { Rect } from './bounds';
 
 /** Web preferences every Cuecard window uses: isolated, sandboxed, no Node in the page. */
@@ -20,7 +21,7 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     experimentalFeatures: false,
     navigateOnDragDrop: false,
     spellcheck: false,
-    devTools: process.env.CUECARD_DEVTOOLS === '1',
+    devTools: ['1', 'true'].includes(envValue('CUECARD_DEVTOOLS')?.toLowerCase() ?? ''),
   };
 }
 

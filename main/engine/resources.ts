@@ -5,12 +5,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkedEnv } from './env';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The repository or app root: the nearest parent folder holding `resources/playbooks`. */
+/**
+ * The repository or app root: CUECARD_APP_ROOT when set, else the nearest parent folder
+ * holding `resources/playbooks`.
+ */
 export function appRoot(): string {
-  if (process.env.CUECARD_APP_ROOT) return process.env.CUECARD_APP_ROOT;
+  // Throws EnvError naming the variable when it points where there are no playbooks.
+  const configured = checkedEnv('CUECARD_APP_ROOT');
+  if (configured) return path.resolve(configured);
   let dir = here;
   for (let i = 0; i < 6; i++) {
     if (existsSync(path.join(dir, 'resources', 'playbooks'))) return dir;

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type {
+  AudioDevice,
   CommandArgs,
   CommandName,
   CommandResults,
@@ -33,16 +34,44 @@ import { openSource } from './session/open-source';
 import { CallStore } from './store/call-store';
 import { defaultDataDir } from './store/paths';
 import { summarizeCall } from './summary/summarize';
-import { listModels, pullModel, verifyModel } from './asr/models';
+import { listModels, type ModelStoreOptions, pullModel, verifyModel } from './asr/models';
+import type { OpenCapture } from './audio/devices';
+import { LiveSource } from './audio/live-source';
+import type { RecognizerFactory } from './audio/recording-source';
+import { liveCallSettings, prepareLiveCall } from './session/live-call';
+import { asEngineSettingsStore, openSettingsFile } from './settings';
 
 const log = createLogger('service');
 
 export interface EngineServiceOptions {
+  /** The data folder (created when missing); default `defaultDataDir()`. */
   dataDir?: string;
+  /** The call database; default `cuecard.db` in the data folder. */
   dbPath?: string;
+  /** The playbook; default the saved `playbookDir` setting, else the bundled demo. */
   playbookDir?: string;
-  /** Settings storage; defaults to an in-memory map (the app passes electron-store). */
+  /**
+   * Settings storage; default `cuecard.json` in the data folder through conf, validated by
+   * the app settings schema (the desktop app passes its electron-store-backed settings).
+   */
   settings?: SettingsStore;
+  /**
+   * Where speech models are installed; default `<data dir>/models/asr` of the user data folder
+   * (the folder `cuecard models` uses, which `CUECARD_DATA_DIR` moves).
+   */
+  modelStore?: ModelStoreOptions;
+  /** Replaces parts of live capture. Production leaves it out; tests fake the hardware. */
+  live?: LiveCallHooks;
+}
+
+/** Test doubles for live calls; each defaults to the real thing. */
+export interface LiveCallHooks {
+  /** Builds the speech recognizer; default the installed sherpa-onnx model. Tests only. */
+  recognizerFactory?: RecognizerFactory;
+  /** Opens an input device; default naudiodon. */
+  openCapture?: OpenCapture;
+  /** Lists the input devices present; default `listAudioDevicesQuietly`. */
+  listDevices?: () => Promise<AudioDevice[]>;
 }
 
 export interface SettingsStore {
@@ -53,6 +82,8 @@ export interface SettingsStore {
 export interface EngineService extends EngineApi {
   readonly playbook: Playbook;
   readonly store: CallStore;
+  /** What the user should know from startup: a settings file set aside, calls cut short. */
+  readonly warnings: readonly string[];
   /** The call in progress, if any. */
   readonly currentCall: CallSession | null;
   dispose(): Promise<void>;
@@ -75,8 +106,17 @@ export async function loadEngineParts(playbookDir = defaultPlaybookDir()): Promi
       id: b.id,
       name: localText(b.competitor, 'en'),
       aliases: competitorNames(b),
+      notWhen: b.not_when,
     })),
   );
+  const unheard = playbook.meta.extra_intents.filter(
+    (label) => !intents.meta.labels.includes(label),
+  );
+  if (unheard.length > 0)
+    log.warn(
+      { dir: playbook.dir, labels: unheard },
+      'loadEngineParts: the intent model emits none of these extra intents; their rules stay idle',
+    );
   return { playbook, rules: new RuleSet(playbook), intents, competitors };
 }
 
@@ -88,37 +128,74 @@ export async function createEngineService(
   options: EngineServiceOptions = {},
 ): Promise<EngineService> {
   const dataDir = options.dataDir ?? defaultDataDir();
-  mkdirSync(dataDir, { recursive: true });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new Error(`cannot create the data folder ${dataDir}: ${(error as Error).message}`);
+  }
+  const warnings: string[] = [];
+  // Throws StoreError naming the file and why when calls could not be stored there.
   const store = CallStore.open(options.dbPath ?? path.join(dataDir, 'cuecard.db'));
   const interrupted = store.markInterruptedCalls();
-  if (interrupted.length > 0)
+  if (interrupted.length > 0) {
     log.warn({ calls: interrupted }, 'createEngineService: marked calls cut short as interrupted');
+  }
+
+  const settings: SettingsStore =
+    options.settings ??
+    asEngineSettingsStore(
+      (await openSettingsFile(dataDir, { onWarning: (message) => warnings.push(message) }))
+        .settings,
+    );
+  const savedPlaybookDir = settings.get().playbookDir;
+  const playbookDir =
+    options.playbookDir ?? (typeof savedPlaybookDir === 'string' ? savedPlaybookDir : undefined);
 
   let playbookErrors: PlaybookView['errors'] = [];
   let parts: EngineParts;
   try {
-    parts = await loadEngineParts(options.playbookDir);
+    parts = await loadEngineParts(playbookDir);
   } catch (error) {
-    if (!(error instanceof PlaybookError) || !options.playbookDir) throw error;
+    if (!(error instanceof PlaybookError) || !playbookDir) {
+      store.close();
+      throw error;
+    }
     // A broken team playbook must not stop the app: show its errors and coach from the default.
     playbookErrors = error.issues.map((i) => ({ ...i }));
     log.error(
-      { dir: options.playbookDir, problems: error.issues.length },
+      { dir: playbookDir, problems: error.issues.length },
       'playbook invalid; using the default',
+    );
+    warnings.push(
+      `${playbookDir}: the playbook has ${error.issues.length} problem(s); coaching from the ` +
+        'bundled demo playbook (see Playbook)',
     );
     parts = await loadEngineParts();
   }
-
-  const settingsMemory: Record<string, unknown> = {};
-  const settings: SettingsStore = options.settings ?? {
-    get: () => ({ ...settingsMemory }),
-    set: (patch) => Object.assign(settingsMemory, patch),
-  };
   const listeners = new Set<(message: PushMessage) => void>();
   const push = (message: PushMessage) => {
     for (const listener of listeners) listener(message);
   };
   let current: CallSession | null = null;
+  /** A live call being prepared (devices listed, model loaded): no other call may start. */
+  let startingLive: Promise<unknown> | null = null;
+  const modelStore = options.modelStore ?? {};
+  const live = options.live ?? {};
+  const listDevices =
+    live.listDevices ??
+    (async () => {
+      // Listed in a child process: the native audio libraries' chatter stays out of the terminal.
+      const { listAudioDevicesQuietly } = await import('./audio/devices');
+      return listAudioDevicesQuietly();
+    });
+
+  const refuseWhileBusy = () => {
+    if (current?.isLive || startingLive)
+      throw new CommandError(
+        'call_in_progress',
+        'A call is already running; stop it before starting another.',
+      );
+  };
 
   const startCall = async (session: CallSession): Promise<{ callId: string }> => {
     current = session;
@@ -129,12 +206,41 @@ export async function createEngineService(
     return { callId: session.id };
   };
 
+  const startLive = async (lang: 'en' | 'zh' | 'auto' | undefined) => {
+    const plan = await prepareLiveCall(liveCallSettings(settings.get()), lang, {
+      listDevices,
+      modelStore,
+      recognizerFactory: live.recognizerFactory,
+    });
+    const source = new LiveSource({
+      microphone: plan.microphone,
+      systemAudio: plan.systemAudio,
+      lang: plan.lang,
+      asrModel: plan.model,
+      recognizerFactory: () => plan.engine,
+      openCapture: live.openCapture,
+    });
+    const session = new CallSession(
+      { ...parts, summarize: summarizeCall, recorder: store },
+      { source, lang: plan.lang, realtime: true, title: 'Live call' },
+    );
+    log.info(
+      {
+        callId: session.id,
+        microphone: plan.microphone.name,
+        systemAudio: plan.systemAudio.name,
+        model: plan.model,
+      },
+      'startLive: starting a live call',
+    );
+    return startCall(session);
+  };
+
   const handlers: {
     [C in CommandName]: (args: z_out<C>) => Promise<CommandResults[C]> | CommandResults[C];
   } = {
     'call.startReplay': async (args) => {
-      if (current?.isLive)
-        throw new CommandError('call_in_progress', 'a call is already in progress; stop it first');
+      refuseWhileBusy();
       const source = await openSource(args.file, { rep: args.rep, lang: args.lang });
       const session = new CallSession(
         { ...parts, summarize: summarizeCall, recorder: store },
@@ -147,13 +253,19 @@ export async function createEngineService(
       );
       return startCall(session);
     },
-    'call.startLive': async () => {
-      throw new CommandError(
-        'not_available',
-        'live capture needs audio devices and an ASR model; see Settings',
-      );
+    'call.startLive': async (args) => {
+      refuseWhileBusy();
+      const starting = startLive(args.lang);
+      startingLive = starting;
+      try {
+        return await starting;
+      } finally {
+        startingLive = null;
+      }
     },
     'call.stop': async () => {
+      // A live call still being prepared is stopped once it runs.
+      await startingLive?.catch(() => {});
       const session = current;
       if (session?.isLive) await session.stop();
       return { callId: session?.id ?? null };
@@ -179,14 +291,14 @@ export async function createEngineService(
     'playbook.get': () => playbookView(parts.playbook, store, playbookErrors),
     'settings.get': () => settings.get(),
     'settings.set': (args) => settings.set(args.patch),
-    'models.list': () => listModels(),
+    'models.list': () => listModels(modelStore),
     'models.pull': async (args) =>
-      pullModel(args.name, { onProgress: (status) => push({ kind: 'model_progress', status }) }),
-    'models.verify': (args) => verifyModel(args.name),
-    'audio.devices': async () => {
-      const { listAudioDevices } = await import('./audio/devices');
-      return listAudioDevices();
-    },
+      pullModel(args.name, {
+        ...modelStore,
+        onProgress: (status) => push({ kind: 'model_progress', status }),
+      }),
+    'models.verify': (args) => verifyModel(args.name, modelStore),
+    'audio.devices': () => listDevices(),
   };
 
   const api: EngineService = {
@@ -194,6 +306,7 @@ export async function createEngineService(
       return parts.playbook;
     },
     store,
+    warnings,
     get currentCall() {
       return current;
     },
@@ -231,6 +344,7 @@ export async function createEngineService(
       return () => listeners.delete(listener);
     },
     async dispose() {
+      await startingLive?.catch(() => {});
       if (current?.isLive) await current.stop();
       listeners.clear();
       await parts.intents.dispose();

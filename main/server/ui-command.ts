@@ -14,7 +14,11 @@ export const DEFAULT_STATIC_DIR = path.resolve(
   '../../out/renderer',
 );
 
-export type DisposableEngine = EngineApi & { dispose(): Promise<void> };
+export type DisposableEngine = EngineApi & {
+  dispose(): Promise<void>;
+  /** What the user should know from startup (a settings file set aside, …). */
+  readonly warnings?: readonly string[];
+};
 
 export interface UiCommandIo {
   stdout: (line: string) => void;
@@ -48,6 +52,7 @@ export async function uiCommand(argv: string[], io: UiCommandIo): Promise<number
     io.stderr(`cuecard ui: engine failed to start: ${(error as Error).message}`);
     return 1;
   }
+  for (const warning of engine.warnings ?? []) io.stderr(`cuecard ui: warning: ${warning}`);
 
   let server: Awaited<ReturnType<typeof startUiServer>>;
   try {
@@ -60,9 +65,14 @@ export async function uiCommand(argv: string[], io: UiCommandIo): Promise<number
   io.stdout(`Cuecard UI: ${server.url}`);
   io.onListening?.(server.url);
 
-  await waitForStop(io.signal);
-  await server.close();
-  await engine.dispose();
+  const stop = waitForStop(io.signal);
+  await stop.requested;
+  try {
+    await server.close();
+    await engine.dispose();
+  } finally {
+    stop.release();
+  }
   return 0;
 }
 
@@ -93,21 +103,45 @@ export function parseUiArgs(argv: string[]): ParsedArgs {
   return { ok: true, port, staticDir };
 }
 
-function waitForStop(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal) {
+/**
+ * Resolves `requested` on abort, or on SIGINT / SIGTERM. The signal listeners stay until
+ * `release()`, so shutting down is not cut short: the settings store's file-writing library
+ * re-sends a signal it saw, which would otherwise end the process at once. A signal more
+ * than a second after the first (the user pressing Ctrl-C again) ends the process.
+ */
+function waitForStop(signal: AbortSignal | undefined): {
+  requested: Promise<void>;
+  release: () => void;
+} {
+  if (signal) {
+    const requested = new Promise<void>((resolve) => {
       if (signal.aborted) return resolve();
       signal.addEventListener('abort', () => resolve(), { once: true });
-      return;
-    }
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    });
+    return { requested, release: () => {} };
+  }
+  let firstAt = 0;
+  let resolveRequested: () => void = () => {};
+  const requested = new Promise<void>((resolve) => {
+    resolveRequested = resolve;
   });
+  const onSignal = (name: NodeJS.Signals) => {
+    if (firstAt === 0) {
+      firstAt = Date.now();
+      resolveRequested();
+    } else if (Date.now() - firstAt > 1000) {
+      process.exit(name === 'SIGINT' ? 130 : 143);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    requested,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 async function createRealEngine(): Promise<DisposableEngine> {

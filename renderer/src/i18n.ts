@@ -44,6 +44,8 @@ export function initI18n(lang: UiLang): i18n {
       fallbackLng: 'en',
       interpolation: { escapeValue: false },
       initAsync: false,
+      // i18next prints an advertisement for its hosted service on init; not in our console.
+      showSupportNotice: false,
     });
   } else if (i18next.language !== lang) {
     void i18next.changeLanguage(lang);

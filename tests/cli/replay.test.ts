@@ -1,10 +1,14 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../main/contract/events';
+import { encodeWav } from '../../main/engine/audio/wav';
+import { loadPlaybook } from '../../main/engine/playbook/load';
+import { defaultPlaybookDir } from '../../main/engine/resources';
+import { legacyEncoder } from '../helpers/legacy-encoding';
 import { describeWithShared, REPO_ROOT, sharedPath } from '../helpers/shared';
 
 const run = promisify(execFile);
@@ -34,10 +38,35 @@ async function cuecard(
 }
 
 function events(stdout: string): CallEvent[] {
-  return stdout
+  const all: CallEvent[] = stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l));
+  // Whatever the input, the stream never goes back in time.
+  for (let i = 1; i < all.length; i++) {
+    expect(all[i].t, `${all[i].type} after ${all[i - 1].type}`).toBeGreaterThanOrEqual(
+      all[i - 1].t,
+    );
+  }
+  return all;
+}
+
+/** Cards a rule showed again, as a new cue, within its cooldown: "rule/refId at t1 and t2". */
+function cardsShownTwiceWithinCooldown(all: CallEvent[], playbookDir: string): string[] {
+  const rules = new Map(loadPlaybook(playbookDir).rules.map((rule) => [rule.id, rule]));
+  const firstShown = new Map<string, number>();
+  const doubled: string[] = [];
+  for (const cue of all) {
+    if (cue.type !== 'cue' || cue.confirmed) continue;
+    const key = `${cue.rule}/${cue.refId}`;
+    const last = firstShown.get(key);
+    const repeat = rules.get(cue.rule)?.repeat;
+    const cooldown = repeat === 'once_per_call' ? Infinity : (repeat?.cooldown_s ?? 0);
+    if (last !== undefined && cue.t - last < cooldown)
+      doubled.push(`${key} at ${last} and ${cue.t}`);
+    firstShown.set(key, cue.t);
+  }
+  return doubled;
 }
 
 function score(truth: string, stdout: string): { code: number; report: string } {
@@ -71,6 +100,7 @@ describeWithShared('cuecard replay on the shared call transcripts', () => {
       expect(scored.code).toBe(0);
 
       const all = events(r.stdout);
+      expect(cardsShownTwiceWithinCooldown(all, defaultPlaybookDir())).toEqual([]);
       const summary = all.findLast((e) => e.type === 'summary');
       expect(summary).toBeDefined();
       expect(all.at(-1)?.type).toBe('call_ended');
@@ -80,6 +110,25 @@ describeWithShared('cuecard replay on the shared call transcripts', () => {
       expect(summary.followUpEmail.lang).toBe(name.slice(0, 2));
     });
   }
+
+  it('finds every expected cue in en-brightline with the Brightline playbook', async () => {
+    const dir = path.join(REPO_ROOT, 'tests/fixtures/brightline');
+    const r = await cuecard(
+      'replay',
+      path.join(dir, 'en-brightline.vtt'),
+      '--playbook',
+      path.join(dir, 'playbook'),
+      '--rep',
+      'Priya Nair',
+      '--json',
+      '--db',
+      db,
+    );
+    expect(r.stderr).toBe('');
+    const scored = score(path.join(dir, 'en-brightline.truth.json'), r.stdout);
+    expect(scored.report).toMatch(/cues 5\/5, must_not violations 0/);
+    expect(cardsShownTwiceWithinCooldown(events(r.stdout), path.join(dir, 'playbook'))).toEqual([]);
+  });
 
   it('stores the replayed calls so they can be listed, searched and shown', async () => {
     const list = await cuecard('calls', 'list', '--db', db, '--json');
@@ -236,5 +285,122 @@ describe('cuecard replay input errors', () => {
     const r = await cuecard('replay', 'x.vtt', '--playbook', dir, '--db', db);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/rules\.yaml:3: rules\[0\]\.when\.count/);
+  });
+
+  it('names the file, line and column of an alias bomb in a playbook, without a stack trace', async () => {
+    const dir = path.join(tmp, 'bomb-playbook');
+    mkdirSync(dir, { recursive: true });
+    const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [from, to] of ['ab', 'bc', 'cd', 'de', 'ef', 'fg'].map((p) => p.split('')))
+      levels.push(`${to}: &${to} [${Array(9).fill(`*${from}`).join(', ')}]`);
+    writeFileSync(path.join(dir, 'bomb.yaml'), `${levels.join('\n')}\n`);
+    const r = await cuecard('replay', 'x.vtt', '--playbook', dir, '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bomb\.yaml:2:8: YAML aliases expand to too much data/);
+    expect(r.stderr).not.toMatch(/at .*\.(ts|js):\d+/);
+  });
+});
+
+describe('cuecard replay of the inputs a new user has', () => {
+  it('replays a UTF-16 transcript, giving each voice of a two-speaker cue its own line', async () => {
+    const file = path.join(tmp, 'utf16.vtt');
+    const vtt = [
+      'WEBVTT',
+      '',
+      '00:00:01.000 --> 00:00:04.000',
+      '<v Alex Chen>The price is 40,000 dollars.',
+      '',
+      '00:00:05.000 --> 00:00:07.300',
+      '<v Dana>Let me think about it.',
+      '<v Alex Chen>Sure.',
+      '',
+    ].join('\r\n');
+    writeFileSync(file, Buffer.from(`\ufeff${vtt}`, 'utf16le'));
+    const r = await cuecard('replay', file, '--rep', 'Alex Chen', '--db', db);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\[00:05\.0\] customer +Let me think about it\.$/m);
+    expect(r.stdout).toMatch(/^\[00:06\.8\] rep +Sure\.$/m);
+
+    const id = /^call ended \(completed\); stored as (\S+) \(cuecard calls show \1\)$/m.exec(
+      r.stdout,
+    )?.[1];
+    expect(id).toBeDefined();
+    const shown = await cuecard('calls', 'show', id as string, '--db', db);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^utf16\.vtt +\(completed/);
+  });
+
+  it('replays a GB18030 Chinese transcript as Chinese, with a warning, and refuses Windows-1252', async () => {
+    const gbk = path.join(tmp, 'gbk.vtt');
+    const text =
+      '00:00:01.000 --> 00:00:04.000\n王主任：预算冻结了，我们再看看吧。\n\n' +
+      '00:00:05.000 --> 00:00:06.000\n李明：好的，我下周再联系您。\n';
+    writeFileSync(gbk, legacyEncoder('gb18030')(`WEBVTT\n\n${text}`));
+    const r = await cuecard('replay', gbk, '--rep', '李明', '--db', db);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\[00:01\.0\] customer +预算冻结了，我们再看看吧。$/m);
+    expect(r.stdout).toMatch(/^\[00:05\.0\] rep +好的，我下周再联系您。$/m);
+    expect(r.stdout).toMatch(
+      /^warning: gbk\.vtt: read as GB18030 \(Chinese\) text because it is not UTF-8/m,
+    );
+
+    const western = path.join(tmp, 'western.vtt');
+    writeFileSync(
+      western,
+      Buffer.from('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nDana: Caf\u00e9?\n', 'latin1'),
+    );
+    const refused = await cuecard('replay', western, '--db', db);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'cuecard replay: western.vtt line 4: the file is not UTF-8 text (this line has bytes that ' +
+        'are not UTF-8); save it as UTF-8\n',
+    );
+  });
+
+  it('refuses a 200 MB transcript at once, naming the file and the limit', async () => {
+    const file = path.join(tmp, 'big200m.vtt');
+    writeFileSync(file, 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Alex>Hi.\n\n');
+    truncateSync(file, 200_000_000);
+    const r = await cuecard('replay', file, '--rep', 'Alex', '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^cuecard replay: big200m\.vtt: the file is 200\.0 MB; Cuecard reads transcripts up to 20\.0 MB/,
+    );
+  });
+
+  it('plays a cut-short recording without an extension, then stores nothing and says so', async () => {
+    const file = path.join(tmp, 'recording');
+    const tone = Float32Array.from({ length: 16_000 }, (_, i) => 0.3 * Math.sin(i / 5));
+    const whole = encodeWav([tone, new Float32Array(tone.length)], 16_000);
+    writeFileSync(file, whole.subarray(0, 44 + 32_000)); // 0.5 s of the declared 1 s
+
+    const json = await cuecard('replay', file, '--json', '--db', db);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toMatch(/cuecard models pull/);
+    expect(json.stderr).not.toMatch(/not a transcript/);
+    const all = events(json.stdout);
+    expect(all.filter((e) => e.type === 'problem')).toEqual([
+      expect.objectContaining({
+        code: 'recording_incomplete',
+        fatal: false,
+        message: expect.stringMatching(
+          /^recording: the recording is cut short: .*\(0\.50 s missing\)$/,
+        ),
+      }),
+      expect.objectContaining({ code: 'model_missing', fatal: true }),
+    ]);
+    const started = all[0];
+    expect(all.at(-1)).toMatchObject({ type: 'call_ended', reason: 'error', stored: false });
+    const list = await cuecard('calls', 'list', '--db', db, '--json');
+    expect(list.stdout).not.toContain(started.type === 'call_started' ? started.callId : '?');
+
+    const readable = await cuecard('replay', file, '--db', db);
+    expect(readable.stdout).toMatch(/^call from recording$/m);
+    expect(readable.stdout).toMatch(/^warning: recording: the recording is cut short/m);
+    expect(readable.stdout).toMatch(
+      /^call ended \(error\); nothing was heard, so no call was stored$/m,
+    );
+    expect(readable.stdout).not.toMatch(/^call [0-9a-f-]{36}/m);
   });
 });

@@ -47,6 +47,18 @@ describe('overlay call state', () => {
     expect(state.cues.filter((v) => v.cue.id === cue.id)).toHaveLength(1);
   });
 
+  it('updates a confirmed tentative cue in place, keeping it where it is and pinned', () => {
+    const events = sampleCallEvents('c1');
+    const cue = events.find((e) => e.type === 'cue')!;
+    if (cue.type !== 'cue') throw new Error('no cue in the sample call');
+    let state = applyLocalFeedback(replayCallEvents(events), cue.id, 'pinned');
+    const before = state.cues.map((v) => v.cue.id);
+    state = applyCallEvent(state, { ...cue, t: cue.t + 5, tentative: false, confirmed: true });
+    expect(state.cues.map((v) => v.cue.id)).toEqual(before);
+    const view = state.cues.find((v) => v.cue.id === cue.id)!;
+    expect(view).toMatchObject({ pinned: true, cue: { t: cue.t + 5, confirmed: true } });
+  });
+
   it('takes feedback echoed by the engine', () => {
     const state = applyCallEvent(replayCallEvents(sampleCallEvents('c1')), {
       type: 'feedback',
@@ -85,6 +97,29 @@ describe('overlay call state', () => {
   it('reports a channel whose levels stopped arriving as lost', () => {
     const state = replayCallEvents([started, level('customer', -30, true, 1)], 1_000);
     expect(channelHealth(state, 'customer', 1_000 + LEVEL_STALE_MS + 1).kind).toBe('lost');
+  });
+
+  it('reports a channel lost at once when a live call says its device failed', () => {
+    const state = replayCallEvents(
+      [
+        started,
+        level('rep', -20, true, 1),
+        level('customer', -25, true, 1),
+        {
+          type: 'problem',
+          code: 'audio_device_error',
+          message: 'The system audio device "Monitor" failed (unplugged).',
+          fatal: false,
+          t: 1.1,
+          channel: 'customer',
+        },
+        level('customer', -100, false, 1.2),
+      ],
+      1_000,
+    );
+    expect(channelHealth(state, 'customer', 1_000)).toEqual({ kind: 'lost' });
+    expect(channelHealth(state, 'rep', 1_000).kind).toBe('ok');
+    expect(state.problems.map((p) => p.code)).toEqual(['audio_device_error']);
   });
 
   it('shows no meter warning for a transcript replay, which has no audio levels', () => {

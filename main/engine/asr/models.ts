@@ -4,17 +4,23 @@
  * data folder, and finding their files for the recognizer.
  *
  * Layout under `<data dir>/models/asr/`:
- *   downloads/NAME.tar.bz2.part  an unfinished download, resumed with an HTTP Range request
- *   checksums.json               sha256 of each archive, recorded at its first complete download
- *                                when the manifest has none, and required to match from then on
+ *   downloads/NAME.tar.bz2.part  an unfinished download, resumed from the same URL; its source
+ *                                is in NAME.tar.bz2.part.json
+ *   downloads/NAME.tar.bz2       a complete download not yet unpacked (checked again before use)
+ *   NAME.lock                    held by the process downloading NAME (see model-lock.ts)
+ *   checksums.json               sha256 of archives the manifest publishes none for, recorded
+ *                                once an archive unpacked and verified, and required from then on
  *   NAME/                        the model's files, plus `.cuecard-model.json` with their sha256
+ *
+ * A download that fails a check (size, format, checksum, unpacking, model files) is removed;
+ * only a download cut by the network is kept, to be resumed.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tarStream from 'tar-stream';
 import unbzip2 from 'unbzip2-stream';
@@ -22,7 +28,19 @@ import { z } from 'zod';
 import type { ModelStatus as ContractModelStatus } from '../../contract/api';
 import manifestJson from '../../../models/asr-manifest.json' with { type: 'json' };
 import { createLogger } from '../log';
+import {
+  type DownloadTimeouts,
+  discardPart,
+  downloadToPart,
+  exactBytes,
+  notBzip2Reason,
+  readHead,
+} from './model-download';
+import { acquireLock, describeHolder, type LockHolder, liveLockHolder } from './model-lock';
 import type { TransducerModelPaths } from './recognizer';
+
+export { ModelDownloadError, ModelSourceError } from './model-download';
+export { LockBusyError as ModelBusyError } from './model-lock';
 
 const log = createLogger('models');
 
@@ -84,9 +102,25 @@ export class ModelMissingError extends Error {
   }
 }
 
-/** A download whose sha256 does not match the published or recorded one. The file is removed. */
-export class ModelChecksumError extends Error {
+/**
+ * A downloaded archive failed a check (size, format, unpacking, model files). The download was
+ * removed; `problem` is the short reason, the message adds where it came from and what to do.
+ */
+export class ModelArchiveError extends Error {
+  override readonly name: string = 'ModelArchiveError';
+  readonly code: string = 'model_archive';
+  constructor(
+    readonly problem: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A download whose sha256 does not match the published, given or recorded one. Removed. */
+export class ModelChecksumError extends ModelArchiveError {
   override readonly name = 'ModelChecksumError';
+  override readonly code = 'model_checksum';
 }
 
 /** Where Cuecard keeps user data: CUECARD_DATA_DIR, else the platform's usual folder. */
@@ -113,11 +147,22 @@ export interface ModelStoreOptions {
   manifest?: AsrManifest;
 }
 
-function storeOf(options: ModelStoreOptions) {
+interface Store {
+  manifest: AsrManifest;
+  modelsDir: string;
+  mirror: string | null;
+}
+
+function storeOf(options: ModelStoreOptions): Store {
   const manifest = options.manifest ?? loadManifest();
   const modelsDir = options.modelsDir ?? path.join(cuecardDataDir(), 'models', 'asr');
   const mirror = options.mirror ?? process.env.CUECARD_MODEL_MIRROR?.trim() ?? '';
   return { manifest, modelsDir, mirror: mirror || null };
+}
+
+/** The folder holding the models (`<data dir>/models/asr` unless `modelsDir` says otherwise). */
+export function modelsFolder(options: ModelStoreOptions = {}): string {
+  return storeOf(options).modelsDir;
 }
 
 function findEntry(manifest: AsrManifest, name: string): ModelEntry {
@@ -128,6 +173,9 @@ function findEntry(manifest: AsrManifest, name: string): ModelEntry {
   }
   return entry;
 }
+
+const lockFileOf = (store: Store, entry: ModelEntry) =>
+  path.join(store.modelsDir, `${entry.name}.lock`);
 
 interface InstalledRecord {
   name: string;
@@ -146,9 +194,17 @@ async function readJson<T>(file: string): Promise<T | null> {
   }
 }
 
+/** Writes `file` whole or not at all (a crash never leaves half a JSON file). */
+async function writeJsonAtomically(file: string, value: unknown): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(temporary, file);
+}
+
 /**
  * State of one model on this machine, as the UI contract shows it (`sizeBytes` is the download
- * size, 0 when unknown), plus details for the CLI.
+ * size, 0 when unknown; state 'downloading' while some process holds its lock), plus details
+ * for the CLI.
  */
 export interface ModelStatus extends ContractModelStatus {
   languages: ('en' | 'zh')[];
@@ -161,20 +217,24 @@ export interface ModelStatus extends ContractModelStatus {
 /** Every model in the manifest and whether it is installed. */
 export async function listModels(options: ModelStoreOptions = {}): Promise<ModelStatus[]> {
   const store = storeOf(options);
-  return store.manifest.models.map((entry) => {
-    const dir = path.join(store.modelsDir, entry.name);
-    const installed = existsSync(path.join(dir, RECORD_FILE));
-    return {
-      name: entry.name,
-      languages: entry.languages,
-      description: entry.description,
-      sizeBytes: entry.sizeBytes ?? 0,
-      state: installed ? 'installed' : 'missing',
-      installed,
-      isDefault: entry.name === store.manifest.default,
-      dir,
-    };
-  });
+  return Promise.all(
+    store.manifest.models.map(async (entry): Promise<ModelStatus> => {
+      const dir = path.join(store.modelsDir, entry.name);
+      const installed = existsSync(path.join(dir, RECORD_FILE));
+      const downloader = await liveLockHolder(lockFileOf(store, entry));
+      return {
+        name: entry.name,
+        languages: entry.languages,
+        description: entry.description,
+        sizeBytes: entry.sizeBytes ?? 0,
+        state: downloader ? 'downloading' : installed ? 'installed' : 'missing',
+        message: downloader ? `being downloaded by ${describeHolder(downloader)}` : undefined,
+        installed,
+        isDefault: entry.name === store.manifest.default,
+        dir,
+      };
+    }),
+  );
 }
 
 /** Paths of an installed model's files. */
@@ -236,15 +296,18 @@ export async function modelForLang(
 
 /**
  * Progress of `pullModel`, usable as a UI `ModelStatus` (state 'downloading', `progress` 0..1
- * of the current phase). Bytes are of the archive; `totalBytes` is null when unknown.
+ * of the current phase). Bytes are of the archive; `totalBytes` is null when unknown. Phase
+ * 'wait' means another process is downloading the model; 'check' that the installed files are
+ * being verified.
  */
 export interface PullProgress extends ContractModelStatus {
-  phase: 'download' | 'verify' | 'extract';
+  phase: 'wait' | 'check' | 'download' | 'verify' | 'extract';
   receivedBytes: number;
   totalBytes: number | null;
 }
 
-type ProgressReport = Pick<PullProgress, 'phase' | 'receivedBytes' | 'totalBytes'>;
+type ProgressReport = Pick<PullProgress, 'phase' | 'receivedBytes' | 'totalBytes' | 'message'>;
+type Reporter = (report: ProgressReport) => void;
 
 function progressReporter(entry: ModelEntry, onProgress?: (progress: PullProgress) => void) {
   if (!onProgress) return undefined;
@@ -260,18 +323,32 @@ function progressReporter(entry: ModelEntry, onProgress?: (progress: PullProgres
       state: 'downloading',
       progress: fraction,
       message:
-        fraction === undefined ? report.phase : `${report.phase} ${Math.floor(fraction * 100)}%`,
+        report.message ??
+        (fraction === undefined ? report.phase : `${report.phase} ${Math.floor(fraction * 100)}%`),
     });
   };
 }
 
 export interface PullOptions extends ModelStoreOptions {
   onProgress?: (progress: PullProgress) => void;
-  /** Internal: `onProgress` wrapped by `progressReporter`. */
-  report?: (progress: ProgressReport) => void;
+  /** Sentences for a person: waiting for another download, repairing, starting over. */
+  onNotice?: (message: string) => void;
   signal?: AbortSignal;
-  /** Download again even when the model is installed. */
+  /** Download and unpack again even when the installed model verifies. */
   force?: boolean;
+  /**
+   * The archive's sha256 when the manifest publishes none: the download must match it, and it
+   * replaces a recorded one. Refused when it differs from a published checksum.
+   */
+  sha256?: string;
+  /** Wait while another process downloads this model (default); false throws `ModelBusyError`. */
+  wait?: boolean;
+  /** Milliseconds to connect and get response headers; default CUECARD_MODEL_CONNECT_TIMEOUT_S, else 30 s. */
+  connectTimeoutMs?: number;
+  /** Milliseconds without body bytes before giving up; default CUECARD_MODEL_IDLE_TIMEOUT_S, else 60 s. */
+  idleTimeoutMs?: number;
+  /** How often to look at another process's lock while waiting, in milliseconds. */
+  lockPollMs?: number;
 }
 
 /** Result of `pullModel`; also the installed model's UI `ModelStatus`. */
@@ -283,6 +360,32 @@ export interface PullResult extends ContractModelStatus {
   /** Bytes fetched by this call (less than the archive when a download was resumed). */
   downloadedBytes: number;
   alreadyInstalled: boolean;
+  /** Why an installed model was installed again (its verification problems); else empty. */
+  repaired: string[];
+}
+
+const DEFAULT_CONNECT_TIMEOUT_S = 30;
+const DEFAULT_IDLE_TIMEOUT_S = 60;
+
+function secondsFromEnv(variable: string, fallbackS: number): number {
+  const raw = process.env[variable]?.trim();
+  if (!raw) return fallbackS * 1000;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`${variable} must be a number of seconds above 0 (it is "${raw}")`);
+  }
+  return value * 1000;
+}
+
+function downloadTimeouts(options: PullOptions): DownloadTimeouts {
+  return {
+    connectMs:
+      options.connectTimeoutMs ??
+      secondsFromEnv('CUECARD_MODEL_CONNECT_TIMEOUT_S', DEFAULT_CONNECT_TIMEOUT_S),
+    idleMs:
+      options.idleTimeoutMs ??
+      secondsFromEnv('CUECARD_MODEL_IDLE_TIMEOUT_S', DEFAULT_IDLE_TIMEOUT_S),
+  };
 }
 
 async function sha256OfFile(file: string, signal?: AbortSignal): Promise<string> {
@@ -303,7 +406,7 @@ function progressCounter(
   start: number,
   total: number | null,
   phase: PullProgress['phase'],
-  onProgress?: (progress: ProgressReport) => void,
+  onProgress?: Reporter,
 ): Transform {
   let received = start;
   let lastReport = 0;
@@ -334,87 +437,217 @@ function sourceOf(entry: ModelEntry, mirror: string | null): { url: string } | {
   return { file: path.join(path.resolve(mirror), entry.archive) };
 }
 
-/** Downloads into `partFile`, resuming it when it exists. Returns the bytes fetched now. */
-async function download(
-  url: string,
-  partFile: string,
-  entry: ModelEntry,
-  options: PullOptions,
-): Promise<number> {
-  const have = await fileSize(partFile);
-  const headers: Record<string, string> = { 'user-agent': 'cuecard-model-manager' };
-  if (have > 0) headers.range = `bytes=${have}-`;
-  let response: Response;
-  try {
-    response = await fetch(url, { headers, signal: options.signal, redirect: 'follow' });
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw new Error(
-      `Cannot reach ${url}: ${(error as Error).message}. Check the network or set CUECARD_MODEL_MIRROR.`,
-    );
-  }
+/** Where the archive being checked came from, for messages. */
+type ArchiveOrigin =
+  | { kind: 'url'; url: string; mirror: string | null }
+  | { kind: 'folder'; file: string }
+  | { kind: 'leftover' };
 
-  if (response.status === 416 && have > 0) {
-    // The part file may already hold the whole archive; the checksum step decides.
-    const total = Number(
-      /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1] ?? Number.NaN,
-    );
-    await response.body?.cancel();
-    if (total === have) return 0;
-    await rm(partFile, { force: true });
-    return download(url, partFile, entry, options);
+function originPhrase(origin: ArchiveOrigin): string {
+  switch (origin.kind) {
+    case 'url':
+      return `from ${new URL(origin.url).host}`;
+    case 'folder':
+      return `copied from ${origin.file}`;
+    case 'leftover':
+      return 'left by an earlier download';
+    default: {
+      const unreachable: never = origin;
+      return unreachable;
+    }
   }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
-    throw new Error(`Download of ${url} failed: HTTP ${response.status} ${response.statusText}`);
-  }
-
-  const resumed = response.status === 206 && have > 0;
-  const start = resumed ? have : 0;
-  const length = Number(response.headers.get('content-length') ?? Number.NaN);
-  const total = Number.isFinite(length) ? start + length : entry.sizeBytes;
-  if (have > 0 && !resumed)
-    log.info({ model: entry.name }, 'download: server ignored the Range request, starting over');
-  else if (resumed) log.info({ model: entry.name, from: have }, 'download: resuming');
-
-  const body = Readable.fromWeb(
-    response.body as import('node:stream/web').ReadableStream<Uint8Array>,
-  );
-  const counter = progressCounter(start, total, 'download', options.report);
-  let fetched = 0;
-  counter.on('data', (chunk: Uint8Array) => {
-    fetched += chunk.length;
-  });
-  try {
-    await pipeline(body, counter, createWriteStream(partFile, { flags: resumed ? 'a' : 'w' }), {
-      signal: options.signal,
-    });
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw new Error(
-      `Download of ${url} was interrupted after ${start + fetched} bytes (${(error as Error).message}). ` +
-        `Run the same command again to resume.`,
-    );
-  }
-  if (Number.isFinite(length) && fetched !== length) {
-    throw new Error(
-      `Download of ${url} ended after ${start + fetched} of ${start + length} bytes. Run it again to resume.`,
-    );
-  }
-  return fetched;
 }
+
+/** What to do about a source that does not serve the release archive. */
+function sourceAdvice(origin: ArchiveOrigin, entry: ModelEntry): string {
+  const official = new URL(entry.url).host;
+  switch (origin.kind) {
+    case 'url':
+      return origin.mirror
+        ? `The mirror in CUECARD_MODEL_MIRROR (${origin.mirror}) does not serve the release ` +
+            `archive: fix the mirror, or unset CUECARD_MODEL_MIRROR to download from ${official}.`
+        : `Something between this computer and ${official} (a proxy or a login page) changed ` +
+            `the download: set CUECARD_MODEL_MIRROR to a mirror, or to a folder holding ${entry.archive}.`;
+    case 'folder':
+      return `Replace that file with the release archive from ${entry.url}.`;
+    case 'leftover':
+      return 'The next pull downloads the archive again.';
+    default: {
+      const unreachable: never = origin;
+      return unreachable;
+    }
+  }
+}
+
+/** The first problem that keeps `file` from being this model's archive, or null. */
+async function archiveFileProblem(file: string, entry: ModelEntry): Promise<string | null> {
+  const size = await fileSize(file);
+  if (entry.sizeBytes !== null && size !== entry.sizeBytes) {
+    return `it is ${exactBytes(size)}, but the release archive has ` + `${entry.sizeBytes} bytes`;
+  }
+  return notBzip2Reason(await readHead(file, 64));
+}
+
+interface ExpectedChecksum {
+  sha256: string;
+  origin: 'published' | 'given' | 'recorded';
+  /** For 'recorded': when and from where that archive was installed. */
+  recordedAt?: string;
+  recordedFrom?: string;
+}
+
+interface RecordedChecksum {
+  sha256: string;
+  recordedAt: string;
+  source: string;
+}
+
+interface ChecksumsFile {
+  version: 2;
+  archives: Record<string, RecordedChecksum>;
+}
+
+const checksumsFileOf = (store: Store) => path.join(store.modelsDir, 'checksums.json');
+
+/**
+ * The recorded checksum of `entry`'s archive, or null. Cuecard 0.1 wrote a flat
+ * `{archive: sha256}` file before unpacking, so such an entry may be the checksum of a bad
+ * download: it is trusted only when the installed model came from that very archive.
+ */
+async function recordedChecksum(store: Store, entry: ModelEntry): Promise<RecordedChecksum | null> {
+  const file = await readJson<Record<string, unknown>>(checksumsFileOf(store));
+  if (!file || typeof file !== 'object') return null;
+  if (file.version === 2) {
+    const recorded = (file as unknown as ChecksumsFile).archives?.[entry.archive];
+    return recorded && /^[0-9a-f]{64}$/.test(String(recorded.sha256)) ? recorded : null;
+  }
+  const legacy = file[entry.archive];
+  if (typeof legacy !== 'string') return null;
+  const installed = await readJson<InstalledRecord>(
+    path.join(store.modelsDir, entry.name, RECORD_FILE),
+  );
+  if (installed?.archiveSha256 !== legacy) {
+    log.warn({ model: entry.name }, 'recordedChecksum: ignoring an unconfirmed 0.1 entry');
+    return null;
+  }
+  return { sha256: legacy, recordedAt: installed.installedAt, source: 'an earlier install' };
+}
+
+async function recordChecksum(store: Store, entry: ModelEntry, value: RecordedChecksum) {
+  const lock = await acquireLock(path.join(store.modelsDir, 'checksums.lock'), { pollMs: 50 });
+  try {
+    const raw = await readJson<Record<string, unknown>>(checksumsFileOf(store));
+    const archives: Record<string, RecordedChecksum> = {};
+    if (raw?.version === 2) Object.assign(archives, (raw as unknown as ChecksumsFile).archives);
+    else {
+      for (const other of store.manifest.models) {
+        const kept = await recordedChecksum(store, other);
+        if (kept) archives[other.archive] = kept;
+      }
+    }
+    archives[entry.archive] = value;
+    await writeJsonAtomically(checksumsFileOf(store), { version: 2, archives });
+  } finally {
+    await lock.release();
+  }
+}
+
+function validSha256(value: string): string {
+  const lower = value.trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(lower)) {
+    throw new Error(`A sha256 is 64 hexadecimal digits (got "${value}")`);
+  }
+  return lower;
+}
+
+async function expectedChecksum(
+  store: Store,
+  entry: ModelEntry,
+  given: string | undefined,
+): Promise<ExpectedChecksum | null> {
+  if (entry.sha256) return { sha256: entry.sha256, origin: 'published' };
+  if (given) return { sha256: given, origin: 'given' };
+  const recorded = await recordedChecksum(store, entry);
+  if (!recorded) return null;
+  return {
+    sha256: recorded.sha256,
+    origin: 'recorded',
+    recordedAt: recorded.recordedAt,
+    recordedFrom: recorded.source,
+  };
+}
+
+function checksumError(
+  entry: ModelEntry,
+  actual: string,
+  expected: ExpectedChecksum,
+  origin: ArchiveOrigin,
+): ModelChecksumError {
+  const what = `${entry.archive} ${originPhrase(origin)} has sha256 ${actual}`;
+  if (expected.origin === 'published') {
+    return new ModelChecksumError(
+      'its sha256 differs from the published one',
+      `${what}, but the published checksum is ${expected.sha256}. The download was removed. ` +
+        sourceAdvice(origin, entry),
+    );
+  }
+  if (expected.origin === 'given') {
+    return new ModelChecksumError(
+      'its sha256 differs from --sha256',
+      `${what}, but --sha256 asked for ${expected.sha256}. The download was removed. ` +
+        'Check the value you gave.',
+    );
+  }
+  const when = expected.recordedAt ? new Date(expected.recordedAt).toLocaleString() : 'earlier';
+  return new ModelChecksumError(
+    'its sha256 differs from the recorded one',
+    `${what}, but the archive installed ${when} from ${expected.recordedFrom} had ` +
+      `${expected.sha256}: this source serves a different file. The download was removed. ` +
+      `If you trust this source, accept its archive with: ` +
+      `cuecard models pull ${entry.name} --sha256 ${actual}`,
+  );
+}
+
+function archiveError(
+  entry: ModelEntry,
+  origin: ArchiveOrigin,
+  problem: string,
+): ModelArchiveError {
+  return new ModelArchiveError(
+    problem,
+    `${entry.archive} ${originPhrase(origin)} cannot be used: ${problem}. ` +
+      `The download was removed. ${sourceAdvice(origin, entry)}`,
+  );
+}
+
+/** A failure of this computer's disk or permissions, not of the archive. */
+function isLocalFileError(error: unknown): error is NodeJS.ErrnoException {
+  return typeof (error as NodeJS.ErrnoException)?.syscall === 'string';
+}
+
+function localFileError(error: NodeJS.ErrnoException, what: string): Error {
+  return new Error(
+    `Cannot ${what} (${error.code}: ${error.message}). Free disk space or fix the folder's ` +
+      'permissions, then pull again.',
+  );
+}
+
+/** An ONNX ModelProto starts with field 1 (ir_version) as a small varint. */
+const looksLikeOnnx = (head: Buffer) => head[0] === 0x08 && head[1] >= 1 && head[1] <= 30;
 
 /** Unpacks the model's files from a .tar.bz2 archive into `targetDir`; returns their sha256. */
 async function extractModelFiles(
   archive: string,
   entry: ModelEntry,
+  origin: ArchiveOrigin,
   targetDir: string,
-  options: PullOptions,
+  options: { report?: Reporter; signal?: AbortSignal },
 ): Promise<InstalledRecord['files']> {
   const wanted = new Map(
     Object.values(entry.files).map((file) => [`${entry.directory}/${file}`, file]),
   );
   const found: InstalledRecord['files'] = {};
+  const heads = new Map<string, Buffer>();
   const extract = tarStream.extract();
   extract.on('entry', (header, stream, next) => {
     const entryName = header.name.replace(/^\.\//, '');
@@ -428,6 +661,7 @@ async function extractModelFiles(
     let size = 0;
     const hasher = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
+        if (size === 0) heads.set(target, Buffer.from(chunk.subarray(0, 64)));
         hash.update(chunk);
         size += chunk.length;
         callback(null, chunk);
@@ -451,116 +685,195 @@ async function extractModelFiles(
     );
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw new Error(
-      `Cannot unpack ${archive}: ${(error as Error).message}. The archive may be damaged.`,
+    if (isLocalFileError(error)) throw localFileError(error, `unpack into ${targetDir}`);
+    throw archiveError(
+      entry,
+      origin,
+      `it is damaged and cannot be unpacked (${(error as Error).message})`,
     );
   }
+
   const missing = [...wanted.values()].filter((file) => !found[file]);
   if (missing.length) {
-    throw new Error(
-      `${path.basename(archive)} does not contain ${missing.map((f) => `${entry.directory}/${f}`).join(', ')}`,
-    );
+    const names = missing.map((file) => `${entry.directory}/${file}`).join(', ');
+    throw archiveError(entry, origin, `it does not contain ${names}`);
+  }
+  for (const [kind, file] of Object.entries(entry.files)) {
+    const head = heads.get(file) ?? Buffer.alloc(0);
+    if (found[file].size === 0) throw archiveError(entry, origin, `its ${file} is empty`);
+    if (kind === 'tokens') continue;
+    if (!looksLikeOnnx(head)) {
+      const reason = head.toString('latin1').startsWith('version https://git-lfs')
+        ? 'a Git LFS pointer, not the model'
+        : 'not an ONNX model';
+      throw archiveError(entry, origin, `its ${file} is ${reason}`);
+    }
   }
   return found;
 }
 
+/** What is wrong with an installed model (empty when it verifies), and its install record. */
+async function inspectInstalled(
+  entry: ModelEntry,
+  modelDir: string,
+): Promise<{ record: InstalledRecord | null; problems: string[] }> {
+  const record = await readJson<InstalledRecord>(path.join(modelDir, RECORD_FILE));
+  if (!record?.files) {
+    const problem = existsSync(path.join(modelDir, RECORD_FILE))
+      ? `${RECORD_FILE} is unreadable`
+      : 'not installed';
+    return { record: null, problems: [problem] };
+  }
+  const problems: string[] = [];
+  for (const file of Object.values(entry.files)) {
+    const expected = record.files[file];
+    const full = path.join(modelDir, file);
+    if (!expected) problems.push(`${file}: not recorded at install time`);
+    else if (!existsSync(full)) problems.push(`${file}: missing`);
+    else if ((await fileSize(full)) !== expected.size)
+      problems.push(`${file}: size differs from install time`);
+    else if ((await sha256OfFile(full)) !== expected.sha256)
+      problems.push(`${file}: sha256 differs from install time`);
+  }
+  return { record, problems };
+}
+
+type PullContext = PullOptions & {
+  report?: Reporter;
+  timeouts: DownloadTimeouts;
+  givenSha256?: string;
+};
+
 /**
- * Downloads (or copies from the mirror), checks and unpacks model `name`. Resumes an earlier
- * partial download. Rejects with `ModelChecksumError` (the bad file is removed) or an Error that
- * says what failed; never leaves a half-unpacked model in place.
+ * Downloads (or copies from the mirror), checks and unpacks model `name`, and resolves once it
+ * is installed and verified. An installed model that verifies is left alone (unless `force`);
+ * one that does not is installed again. Resumes a download the network cut; removes one that
+ * fails a check. Waits while another process downloads the same model (unless `wait` is
+ * false). Rejects with `ModelArchiveError` / `ModelChecksumError` (the bad download was
+ * removed), `ModelSourceError` (the source served no archive), `ModelDownloadError` (the
+ * network failed; what arrived is kept), `ModelBusyError`, or an Error saying what failed;
+ * never leaves a half-unpacked model in place.
  */
 export async function pullModel(name: string, pullOptions: PullOptions = {}): Promise<PullResult> {
   const store = storeOf(pullOptions);
   const entry = findEntry(store.manifest, name);
-  const options = { ...pullOptions, report: progressReporter(entry, pullOptions.onProgress) };
+  const givenSha256 = pullOptions.sha256 ? validSha256(pullOptions.sha256) : undefined;
+  if (givenSha256 && entry.sha256 && givenSha256 !== entry.sha256) {
+    throw new Error(
+      `The manifest publishes sha256 ${entry.sha256} for ${entry.archive}; --sha256 cannot replace it`,
+    );
+  }
+  const context: PullContext = {
+    ...pullOptions,
+    givenSha256,
+    report: progressReporter(entry, pullOptions.onProgress),
+    timeouts: downloadTimeouts(pullOptions),
+  };
+
+  await mkdir(store.modelsDir, { recursive: true });
+  const lockFile = lockFileOf(store, entry);
+  const lock = await acquireLock(lockFile, {
+    wait: pullOptions.wait ?? true,
+    signal: pullOptions.signal,
+    pollMs: pullOptions.lockPollMs,
+    busyMessage: (holder) => busyMessage(entry, holder, lockFile),
+    onWait: (holder) => {
+      const message = `Waiting for another download of ${entry.name} (${describeHolder(holder)}) to finish.`;
+      pullOptions.onNotice?.(message);
+      context.report?.({ phase: 'wait', receivedBytes: 0, totalBytes: null, message });
+    },
+  });
+  try {
+    return await pullLocked(store, entry, context);
+  } finally {
+    await lock.release();
+  }
+}
+
+function busyMessage(entry: ModelEntry, holder: LockHolder | null, lockFile: string): string {
+  const running = `Another download of ${entry.name} is running (${describeHolder(holder)}).`;
+  if (holder && holder.hostname !== os.hostname()) {
+    return `${running} If nothing is downloading on ${holder.hostname}, delete ${lockFile}.`;
+  }
+  return `${running} Wait for it to finish, or stop it and pull again.`;
+}
+
+async function pullLocked(
+  store: Store,
+  entry: ModelEntry,
+  options: PullContext,
+): Promise<PullResult> {
   const status = { name: entry.name, languages: entry.languages, sizeBytes: entry.sizeBytes ?? 0 };
   const modelDir = path.join(store.modelsDir, entry.name);
-  const recordFile = path.join(modelDir, RECORD_FILE);
-  const existing = await readJson<InstalledRecord>(recordFile);
-  if (existing && !options.force) {
-    return {
-      ...status,
-      state: 'installed',
-      dir: modelDir,
-      archiveSha256: existing.archiveSha256,
-      checksumRecorded: false,
-      downloadedBytes: 0,
-      alreadyInstalled: true,
-    };
+
+  // 1. An installed model that verifies is done; one that does not is installed again.
+  let repaired: string[] = [];
+  if (!options.force && existsSync(modelDir)) {
+    options.report?.({ phase: 'check', receivedBytes: 0, totalBytes: null });
+    const installed = await inspectInstalled(entry, modelDir);
+    if (installed.record && installed.problems.length === 0) {
+      return {
+        ...status,
+        state: 'installed',
+        dir: modelDir,
+        archiveSha256: installed.record.archiveSha256,
+        checksumRecorded: false,
+        downloadedBytes: 0,
+        alreadyInstalled: true,
+        repaired: [],
+      };
+    }
+    if (existsSync(path.join(modelDir, RECORD_FILE))) repaired = installed.problems;
+    if (repaired.length)
+      options.onNotice?.(
+        `${entry.name} failed verification (${repaired.join('; ')}); installing it again.`,
+      );
   }
 
   const downloads = path.join(store.modelsDir, 'downloads');
   await mkdir(downloads, { recursive: true });
   const archive = path.join(downloads, entry.archive);
-  const partFile = `${archive}.part`;
-  const source = sourceOf(entry, store.mirror);
+  const expected = await expectedChecksum(store, entry, options.givenSha256);
 
-  // 1. Fetch the archive (or reuse a complete one from an earlier run).
+  // 2. A complete archive left by an interrupted run is used if it passes every check.
+  let installed: { sha256: string } | null = null;
   let downloadedBytes = 0;
-  if (!existsSync(archive)) {
-    if ('file' in source) {
-      if (!existsSync(source.file)) {
-        throw new Error(`The mirror folder has no ${entry.archive} (looked for ${source.file}).`);
-      }
-      const total = await fileSize(source.file);
-      await pipeline(
-        createReadStream(source.file),
-        progressCounter(0, total, 'download', options.report),
-        createWriteStream(partFile),
-        { signal: options.signal },
+  if (existsSync(archive)) {
+    try {
+      installed = await checkAndInstall(
+        store,
+        entry,
+        archive,
+        { kind: 'leftover' },
+        expected,
+        options,
       );
-      downloadedBytes = total;
-    } else {
-      downloadedBytes = await download(source.url, partFile, entry, options);
+    } catch (error) {
+      if (!(error instanceof ModelArchiveError)) throw error;
+      options.onNotice?.(
+        `The archive left by an earlier download was not usable (${error.problem}); downloading it again.`,
+      );
     }
-    await rename(partFile, archive);
   }
 
-  // 2. Check it against the published checksum, or the one recorded at the first download.
-  const checksumsFile = path.join(store.modelsDir, 'checksums.json');
-  const recorded = (await readJson<Record<string, string>>(checksumsFile)) ?? {};
-  const expected = entry.sha256 ?? recorded[entry.archive] ?? null;
-  options.report?.({ phase: 'verify', receivedBytes: 0, totalBytes: await fileSize(archive) });
-  const actual = await sha256OfFile(archive, options.signal);
-  if (expected && actual !== expected) {
-    await rm(archive, { force: true });
-    const origin = entry.sha256
-      ? 'the published checksum'
-      : `the checksum recorded in ${checksumsFile}`;
-    throw new ModelChecksumError(
-      `${entry.archive} has sha256 ${actual} but ${origin} is ${expected}. ` +
-        `The download was removed; run: cuecard models pull ${entry.name}`,
-    );
+  // 3. Otherwise fetch it, check it and unpack it.
+  if (!installed) {
+    const fetched = await fetchArchive(store, entry, archive, options);
+    downloadedBytes = fetched.downloadedBytes;
+    installed = await checkAndInstall(store, entry, archive, fetched.origin, expected, options);
   }
+
+  // 4. Only an archive that unpacked and verified has its checksum recorded.
   let checksumRecorded = false;
-  if (!expected) {
-    recorded[entry.archive] = actual;
-    await writeFile(checksumsFile, `${JSON.stringify(recorded, null, 2)}\n`);
+  if (!expected || expected.origin === 'given') {
+    const source = sourceOf(entry, store.mirror);
+    await recordChecksum(store, entry, {
+      sha256: installed.sha256,
+      recordedAt: new Date().toISOString(),
+      source: 'url' in source ? source.url : source.file,
+    });
     checksumRecorded = true;
-    log.warn(
-      { model: entry.name, sha256: actual },
-      'pullModel: no published checksum, recorded this one',
-    );
-  }
-
-  // 3. Unpack into a staging folder, then move it into place in one step.
-  const staging = path.join(store.modelsDir, `.staging-${entry.name}`);
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  try {
-    const files = await extractModelFiles(archive, entry, staging, options);
-    const record: InstalledRecord = {
-      name: entry.name,
-      archiveSha256: actual,
-      installedAt: new Date().toISOString(),
-      files,
-    };
-    await writeFile(path.join(staging, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
-    await rm(modelDir, { recursive: true, force: true });
-    await rename(staging, modelDir);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
+    log.info({ model: entry.name, sha256: installed.sha256 }, 'pullModel: recorded the checksum');
   }
   await rm(archive, { force: true });
   log.info({ model: entry.name, dir: modelDir }, 'pullModel: installed');
@@ -568,14 +881,136 @@ export async function pullModel(name: string, pullOptions: PullOptions = {}): Pr
     ...status,
     state: 'installed',
     dir: modelDir,
-    archiveSha256: actual,
+    archiveSha256: installed.sha256,
     checksumRecorded,
     downloadedBytes,
     alreadyInstalled: false,
+    repaired,
   };
 }
 
-/** Outcome of verifying one model; state 'corrupt' when a file changed since install. */
+/** Puts the whole archive at `archive`, from the mirror folder or over the network. */
+async function fetchArchive(
+  store: Store,
+  entry: ModelEntry,
+  archive: string,
+  options: PullContext,
+): Promise<{ origin: ArchiveOrigin; downloadedBytes: number }> {
+  const partFile = `${archive}.part`;
+  const source = sourceOf(entry, store.mirror);
+
+  if ('file' in source) {
+    const origin: ArchiveOrigin = { kind: 'folder', file: source.file };
+    if (!existsSync(source.file)) {
+      throw new Error(
+        `The mirror folder has no ${entry.archive} (looked for ${source.file}). ` +
+          `Put the release archive from ${entry.url} there, or unset CUECARD_MODEL_MIRROR.`,
+      );
+    }
+    // A wrong file in the mirror folder is refused before anything is copied.
+    const problem = await archiveFileProblem(source.file, entry);
+    if (problem) {
+      throw new ModelArchiveError(
+        problem,
+        `The mirror file ${source.file} cannot be used: ${problem}. ${sourceAdvice(origin, entry)}`,
+      );
+    }
+    await discardPart(partFile);
+    const total = await fileSize(source.file);
+    try {
+      await pipeline(
+        createReadStream(source.file),
+        progressCounter(0, total, 'download', options.report),
+        createWriteStream(partFile),
+        { signal: options.signal },
+      );
+    } catch (error) {
+      await rm(partFile, { force: true });
+      if (!options.signal?.aborted && isLocalFileError(error)) {
+        throw localFileError(error, `copy ${source.file} to ${partFile}`);
+      }
+      throw error;
+    }
+    await rename(partFile, archive);
+    return { origin, downloadedBytes: total };
+  }
+
+  const origin: ArchiveOrigin = { kind: 'url', url: source.url, mirror: store.mirror };
+  let lastReport = 0;
+  const { fetchedBytes } = await downloadToPart({
+    model: entry.name,
+    url: source.url,
+    partFile,
+    expectedBytes: entry.sizeBytes,
+    timeouts: options.timeouts,
+    sourceAdvice: sourceAdvice(origin, entry),
+    signal: options.signal,
+    onNotice: options.onNotice,
+    onBytes: (receivedBytes, totalBytes) => {
+      const now = Date.now();
+      if (now - lastReport < 100 && receivedBytes !== totalBytes) return;
+      lastReport = now;
+      options.report?.({ phase: 'download', receivedBytes, totalBytes });
+    },
+  });
+  await rm(`${partFile}.json`, { force: true });
+  await rename(partFile, archive);
+  return { origin, downloadedBytes: fetchedBytes };
+}
+
+/**
+ * Checks `archive` (size, format, checksum), unpacks it into a staging folder, checks the model
+ * files and moves them into place. Removes the archive when it fails a check.
+ */
+async function checkAndInstall(
+  store: Store,
+  entry: ModelEntry,
+  archive: string,
+  origin: ArchiveOrigin,
+  expected: ExpectedChecksum | null,
+  options: PullContext,
+): Promise<{ sha256: string }> {
+  const modelDir = path.join(store.modelsDir, entry.name);
+  const staging = path.join(store.modelsDir, `.staging-${entry.name}`);
+  try {
+    const problem = await archiveFileProblem(archive, entry);
+    if (problem) throw archiveError(entry, origin, problem);
+
+    options.report?.({ phase: 'verify', receivedBytes: 0, totalBytes: await fileSize(archive) });
+    const actual = await sha256OfFile(archive, options.signal);
+    if (expected && actual !== expected.sha256)
+      throw checksumError(entry, actual, expected, origin);
+
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    const files = await extractModelFiles(archive, entry, origin, staging, options);
+    const record: InstalledRecord = {
+      name: entry.name,
+      archiveSha256: actual,
+      installedAt: new Date().toISOString(),
+      files,
+    };
+    await writeFile(path.join(staging, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    try {
+      await rm(modelDir, { recursive: true, force: true });
+      await rename(staging, modelDir);
+    } catch (error) {
+      if (isLocalFileError(error)) throw localFileError(error, `replace ${modelDir}`);
+      throw error;
+    }
+    return { sha256: actual };
+  } catch (error) {
+    if (error instanceof ModelArchiveError) await rm(archive, { force: true });
+    throw error;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Outcome of verifying one model; state 'corrupt' when a file changed since install,
+ * 'downloading' while another process is installing it.
+ */
 export interface VerifyResult extends ContractModelStatus {
   ok: boolean;
   installed: boolean;
@@ -603,142 +1038,28 @@ async function verifyOne(name: string, options: ModelStoreOptions): Promise<Veri
   const store = storeOf(options);
   const entry = findEntry(store.manifest, name);
   const base = { name: entry.name, languages: entry.languages, sizeBytes: entry.sizeBytes ?? 0 };
+  const downloader = await liveLockHolder(lockFileOf(store, entry));
+  if (downloader) {
+    const problem = `being downloaded by ${describeHolder(downloader)}`;
+    return {
+      ...base,
+      state: 'downloading',
+      ok: false,
+      installed: false,
+      problems: [problem],
+      message: problem,
+    };
+  }
   const modelDir = path.join(store.modelsDir, entry.name);
-  const record = await readJson<InstalledRecord>(path.join(modelDir, RECORD_FILE));
-  if (!record) {
-    return { ...base, state: 'missing', ok: false, installed: false, problems: ['not installed'] };
-  }
-  const problems: string[] = [];
-  for (const file of Object.values(entry.files)) {
-    const expected = record.files[file];
-    const full = path.join(modelDir, file);
-    if (!expected) problems.push(`${file}: not recorded at install time`);
-    else if (!existsSync(full)) problems.push(`${file}: missing`);
-    else if ((await fileSize(full)) !== expected.size)
-      problems.push(`${file}: size differs from install time`);
-    else if ((await sha256OfFile(full)) !== expected.sha256)
-      problems.push(`${file}: sha256 differs from install time`);
-  }
-  const ok = problems.length === 0;
+  const { record, problems } = await inspectInstalled(entry, modelDir);
+  const ok = record !== null && problems.length === 0;
+  const installed = existsSync(path.join(modelDir, RECORD_FILE));
   return {
     ...base,
-    state: ok ? 'installed' : 'corrupt',
+    state: ok ? 'installed' : installed ? 'corrupt' : 'missing',
     ok,
-    installed: true,
+    installed,
     problems,
     message: problems.join('; ') || undefined,
   };
-}
-
-/** Where `modelsCommand` writes: one call per line, without the newline. */
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-function formatBytes(bytes: number | null): string {
-  if (bytes === null) return 'size unknown';
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(0)} MB`;
-}
-
-const MODELS_USAGE = 'Usage: cuecard models list | pull NAME | verify [NAME]';
-
-/**
- * The `cuecard models` subcommands. `argv` is what follows `models`. Resolves to the exit code:
- * 0 success, 1 failure (download, checksum, verification), 2 bad usage.
- */
-export async function modelsCommand(
-  argv: string[],
-  io: CliIo,
-  options: ModelStoreOptions & { signal?: AbortSignal } = {},
-): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    if (command === 'list' || command === undefined) {
-      const models = await listModels(options);
-      for (const model of models) {
-        const flags = [
-          model.installed ? 'installed' : 'not installed',
-          model.isDefault ? 'default' : '',
-        ]
-          .filter(Boolean)
-          .join(', ');
-        io.out(
-          `${model.name}  [${model.languages.join('+')}]  ${formatBytes(model.sizeBytes)}  (${flags})`,
-        );
-        io.out(`    ${model.description}`);
-      }
-      io.out(`Models folder: ${storeOf(options).modelsDir}`);
-      return 0;
-    }
-
-    if (command === 'pull') {
-      const name = rest[0];
-      if (!name || rest.length > 1) {
-        io.err(
-          `${MODELS_USAGE}\nNAME is one of: ${(await listModels(options)).map((m) => m.name).join(', ')}`,
-        );
-        return 2;
-      }
-      let lastPercent = -1;
-      let lastPhase = '';
-      const result = await pullModel(name, {
-        ...options,
-        onProgress: ({ phase, receivedBytes, totalBytes }) => {
-          const percent = totalBytes ? Math.floor((receivedBytes / totalBytes) * 20) * 5 : -1;
-          if (phase !== lastPhase || (percent !== lastPercent && percent >= 0)) {
-            io.err(
-              `${phase}: ${totalBytes ? `${Math.min(100, percent)}% of ${formatBytes(totalBytes)}` : formatBytes(receivedBytes)}`,
-            );
-          }
-          lastPhase = phase;
-          lastPercent = percent;
-        },
-      });
-      if (result.alreadyInstalled) io.out(`${result.name} is already installed in ${result.dir}`);
-      else {
-        io.out(`Installed ${result.name} in ${result.dir}`);
-        io.out(
-          result.checksumRecorded
-            ? `sha256 ${result.archiveSha256} (no published checksum; recorded for later downloads)`
-            : `sha256 ${result.archiveSha256} (matches)`,
-        );
-      }
-      return 0;
-    }
-
-    if (command === 'verify') {
-      if (rest.length > 1) {
-        io.err(MODELS_USAGE);
-        return 2;
-      }
-      const names = rest.length
-        ? rest
-        : (await listModels(options)).filter((m) => m.installed).map((m) => m.name);
-      if (names.length === 0) {
-        io.out(
-          'No speech recognition model is installed. Run: cuecard models pull NAME (see cuecard models list)',
-        );
-        return 1;
-      }
-      let failed = false;
-      for (const name of names) {
-        const [result] = await verifyModel(name, options);
-        if (result.ok) io.out(`${name}: OK`);
-        else {
-          failed = true;
-          io.out(`${name}: FAILED`);
-          for (const problem of result.problems) io.out(`    ${problem}`);
-          io.out(`    Fix: cuecard models pull ${name}`);
-        }
-      }
-      return failed ? 1 : 0;
-    }
-
-    io.err(MODELS_USAGE);
-    return 2;
-  } catch (error) {
-    io.err(`Error: ${(error as Error).message}`);
-    return 1;
-  }
 }

@@ -2,6 +2,7 @@
  * Audio input devices through naudiodon (PortAudio). The native module is loaded only when a
  * device is listed or opened, and a machine without sound support gets an empty list, not a crash.
  */
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import type { AudioDevice } from '../../contract/api';
@@ -31,7 +32,11 @@ function loadNaudiodon(): Naudiodon {
   return require('naudiodon') as Naudiodon;
 }
 
-/** Input devices (at least one input channel). Empty when audio support cannot be loaded. */
+/**
+ * Input devices (at least one input channel), listed in this process. Empty when audio support
+ * cannot be loaded. PortAudio's probing makes ALSA and JACK print many lines on this process's
+ * stderr; UIs use `listAudioDevicesQuietly` instead.
+ */
 export function listAudioDevices(): AudioDevice[] {
   try {
     return loadNaudiodon()
@@ -78,11 +83,88 @@ export const openNaudiodonCapture: OpenCapture = ({ id, sampleRate }) => {
     stream,
     start: () => stream.start(),
     // naudiodon 2.3.6's abort() throws ("Quit expects 1 argument"); quit() works. It can hang
-    // on a device that vanished, so it gets a deadline.
-    stop: () =>
-      Promise.race([
+    // on a device that vanished, so it gets a deadline, cleared once the device is closed.
+    stop: async () => {
+      let deadline: NodeJS.Timeout | undefined;
+      await Promise.race([
         stream.quit().catch(() => {}),
-        new Promise<void>((resolve) => setTimeout(resolve, 1000).unref()),
-      ]),
+        new Promise<void>((resolve) => {
+          deadline = setTimeout(resolve, 1000).unref();
+        }),
+      ]);
+      clearTimeout(deadline);
+    },
   };
 };
+
+/**
+ * Lists devices in a child process: given the path of naudiodon, prints the devices as JSON.
+ * Plain CommonJS, so it runs in Node or in Electron's binary acting as Node.
+ */
+const LIST_DEVICES_SCRIPT = `
+const devices = require(process.argv[1]).getDevices();
+process.stdout.write(JSON.stringify(devices));
+`;
+
+/**
+ * Input devices, listed by a short-lived child process. The native audio libraries report
+ * every card and server they probe on stderr (about 100 "ALSA lib …" and "jack server is not
+ * running" lines on a machine without them); the child's stderr is captured and logged at
+ * debug level instead of reaching the user's terminal, and a crash in PortAudio cannot take
+ * the app down. Resolves to an empty list when audio support is missing or the child fails
+ * within `timeoutMs`.
+ */
+export async function listAudioDevicesQuietly(timeoutMs = 10_000): Promise<AudioDevice[]> {
+  let modulePath: string;
+  try {
+    modulePath = require.resolve('naudiodon');
+  } catch (error) {
+    log.warn({ err: (error as Error).message }, 'listAudioDevicesQuietly: naudiodon missing');
+    return [];
+  }
+  const output = await new Promise<{ stdout: string; stderr: string; error: Error | null }>(
+    (resolve) => {
+      execFile(
+        process.execPath,
+        ['-e', LIST_DEVICES_SCRIPT, modulePath],
+        {
+          // In the desktop app the executable is Electron's; this makes it run the script as Node.
+          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+          timeout: timeoutMs,
+          maxBuffer: 4 * 1024 * 1024,
+          windowsHide: true,
+        },
+        (error, stdout, stderr) => resolve({ stdout, stderr, error }),
+      );
+    },
+  );
+  if (output.stderr.trim()) {
+    const lines = output.stderr.trim().split('\n');
+    log.debug(
+      { lines: lines.length, stderr: lines.slice(0, 200).join('\n') },
+      'listAudioDevicesQuietly: what the audio libraries printed',
+    );
+  }
+  if (output.error) {
+    const lastLine = output.stderr.trim().split('\n').at(-1) ?? '';
+    log.warn(
+      { err: output.error.message, stderr: lastLine },
+      'listAudioDevicesQuietly: listing devices failed',
+    );
+    return [];
+  }
+  try {
+    const devices = JSON.parse(output.stdout) as NaudiodonDevice[];
+    return devices
+      .filter((device) => device.maxInputChannels > 0)
+      .map((device) => ({
+        id: device.id,
+        name: device.name,
+        inputChannels: device.maxInputChannels,
+        hostApi: device.hostAPIName,
+      }));
+  } catch (error) {
+    log.warn({ err: (error as Error).message }, 'listAudioDevicesQuietly: unreadable device list');
+    return [];
+  }
+}

@@ -126,6 +126,7 @@ export class LiveSource implements CallSource {
           (remaining ? ' The call goes on with the other device.' : ' No audio device is left.'),
         !remaining,
         pipeline.time,
+        state.role,
       );
       log.warn({ device: state.device.name, code }, 'run: device lost');
       state.capture?.stop().catch(() => {});

@@ -144,13 +144,15 @@ export class RecordingSource implements CallSource {
   /**
    * Plays the recording into `sink`. Rejects with `AudioFormatError` before anything is emitted
    * when the file cannot be read, and with `ModelMissingError` (after scanning for speech) when
-   * no ASR model is installed.
+   * no ASR model is installed. A recording cut short or left unfinished by its recorder is
+   * played as far as it goes, after a non-fatal `recording_incomplete` problem saying so.
    */
   async run(
     sink: CallSourceSink,
     runOptions: { realtime: boolean; signal: AbortSignal },
   ): Promise<void> {
     const info = await readWavInfo(this.file);
+    for (const warning of info.warnings) sink.problem('recording_incomplete', warning, false, 0);
     const lang = this.options.lang ?? 'auto';
     const vad = { ...this.options.vad, model: this.options.vadModel };
 

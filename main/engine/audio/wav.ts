@@ -17,6 +17,8 @@ export const SUPPORTED_WAV =
 /** A recording that Cuecard cannot read. The message names the file, the problem and the fix. */
 export class AudioFormatError extends Error {
   override readonly name = 'AudioFormatError';
+  /** Problem code when a replay reports this error. */
+  readonly code = 'audio_format';
   constructor(
     readonly file: string,
     readonly problem: string,
@@ -39,6 +41,12 @@ export interface WavInfo {
   frames: number;
   /** Length of the recording in seconds. */
   durationSec: number;
+  /**
+   * What the user should know about a file that is read anyway, one message each naming the
+   * file: a data size that does not fit the file (a recorder that crashed or never finished the
+   * header), or trailing bytes that make no whole frame.
+   */
+  warnings: string[];
 }
 
 const WAVE_FORMAT_PCM = 0x0001;
@@ -48,6 +56,20 @@ const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 const KSDATAFORMAT_GUID_TAIL = Buffer.from('000000001000800000aa00389b71', 'hex');
 /** Streaming writers leave the data size at 0 or 0xFFFFFFFF until they finish. */
 const UNKNOWN_DATA_SIZES = new Set([0, 0xffffffff]);
+
+/** True when `head` (the first 12 or more bytes of a file) starts a RIFF/WAVE or RF64 file. */
+export function isWaveFile(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 12));
+  const magic = text.toString('latin1', 0, 4);
+  return (magic === 'RIFF' || magic === 'RF64') && text.toString('latin1', 8, 12) === 'WAVE';
+}
+
+/** True when `header` (8 bytes) can start a RIFF chunk that fits in `room` more bytes. */
+function isChunkHeader(header: Buffer, room: number): boolean {
+  if (header.length < 8) return false;
+  for (let i = 0; i < 4; i++) if (header[i] < 0x20 || header[i] > 0x7e) return false;
+  return header.readUInt32LE(4) <= room - 8;
+}
 
 function describeFormatCode(code: number): string {
   if (code === WAVE_FORMAT_IEEE_FLOAT) return '32/64-bit floating point';
@@ -117,17 +139,51 @@ export async function readWavInfo(file: string): Promise<WavInfo> {
           fail(`sample rate ${fmt.sampleRate} Hz is out of range`);
         }
 
+        const frameBytes = fmt.channels * 2;
+        const seconds = (bytes: number) =>
+          `${(bytes / (frameBytes * fmt.sampleRate)).toFixed(2)} s`;
+        const name = path.basename(file);
+        const warnings: string[] = [];
         const available = fileSize - bodyStart;
         let dataBytes = size;
-        if (UNKNOWN_DATA_SIZES.has(size)) dataBytes = available;
-        else if (size > available) {
-          fail(
-            `truncated: the data chunk declares ${size} bytes but only ${available} are present`,
+        // The size field is trusted only when it fits the file; otherwise the audio runs to the
+        // end of the file, which is what a recorder that crashed or never finished leaves.
+        if (UNKNOWN_DATA_SIZES.has(size)) {
+          dataBytes = available;
+          if (available > 0) {
+            warnings.push(
+              `${name}: the recorder did not finish this file (its data size is still ` +
+                `${size === 0 ? '0' : '0xFFFFFFFF'}); playing the ${seconds(available)} to the end ` +
+                'of the file',
+            );
+          }
+        } else if (size > available) {
+          dataBytes = available;
+          warnings.push(
+            `${name}: the recording is cut short: the data chunk declares ${size} bytes ` +
+              `(${seconds(size)}) but only ${available} are present; playing the ` +
+              `${seconds(available)} that are there (${seconds(size - available)} missing)`,
           );
+        } else {
+          const after = bodyStart + size + (size % 2);
+          if (after < fileSize && !isChunkHeader(await readAt(after, 8), fileSize - after)) {
+            dataBytes = available;
+            warnings.push(
+              `${name}: the data chunk declares ${size} bytes (${seconds(size)}) but ` +
+                `${available - size} more bytes of audio follow it (the recorder may not have ` +
+                `updated the header); playing all ${seconds(available)}`,
+            );
+          }
         }
-        const frameBytes = fmt.channels * 2;
         const frames = Math.floor(dataBytes / frameBytes);
         if (frames === 0) fail('the data chunk holds no audio');
+        const partialBytes = dataBytes - frames * frameBytes;
+        if (partialBytes > 0) {
+          warnings.push(
+            `${name}: ignoring the last ${partialBytes} byte(s) of audio data, less than one ` +
+              `frame of ${frameBytes} bytes`,
+          );
+        }
         return {
           file,
           sampleRate: fmt.sampleRate,
@@ -136,6 +192,7 @@ export async function readWavInfo(file: string): Promise<WavInfo> {
           dataBytes: frames * frameBytes,
           frames,
           durationSec: frames / fmt.sampleRate,
+          warnings,
         };
       }
       // Chunks are padded to an even length; LIST, fact, cue and others are skipped.

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { CUSTOMER_INTENTS, type CallLang, REP_INTENTS } from '../../contract/events';
+import { checkedEnv } from '../env';
 import { createLogger } from '../log';
 import { detectLang } from '../text/lang';
 import {
@@ -77,14 +78,17 @@ function moduleDir(): string | null {
 }
 
 /**
- * Folders where the bundled model may live, most specific first: `CUECARD_INTENT_MODEL_DIR`,
- * then relative to this module (source tree `main/engine/intents/`, or bundled `out/main/`),
+ * Folders where the bundled model may live, most specific first: only `CUECARD_INTENT_MODEL_DIR`
+ * when it is set (throws EnvError when that folder or its model is missing), else relative to
+ * this module (source tree `main/engine/intents/`, or bundled `out/main/`),
  * the Electron resources folder, and the working directory.
  */
 export function intentModelDirCandidates(): string[] {
   const candidates: string[] = [];
-  const fromEnv = process.env.CUECARD_INTENT_MODEL_DIR;
-  if (fromEnv) candidates.push(path.resolve(fromEnv));
+  // A folder named by the variable is the only one tried: using another model instead would
+  // hide the mistake. It must exist and hold the model (EnvError otherwise).
+  const fromEnv = checkedEnv('CUECARD_INTENT_MODEL_DIR');
+  if (fromEnv) return [path.resolve(fromEnv)];
   const here = moduleDir();
   if (here) {
     for (const up of ['../../..', '../..', '..', '../../../..']) {

@@ -1,56 +1,33 @@
 /**
  * Loads and validates a playbook folder. Every problem is reported with the file, the line
- * and the field, and all problems are collected before failing so an author fixes them in one
- * pass.
+ * and the field, and all problems of all kinds are collected before failing, so an author
+ * fixes them in one pass. Only `PlaybookError` is thrown: a bad playbook never takes its
+ * caller down.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { type Alias, type Document, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import type { CallLang } from '../../contract/events';
 import { createLogger } from '../log';
+import { checkPlaybook, type Located, nearestName, type PlaybookDraft } from './checks';
+import { decodePlaybookText } from './decode';
+import { issueAt, PlaybookError, type PlaybookIssue, type PlaybookSource } from './issues';
 import {
-  type Battlecard,
-  type Evidence,
+  Battlecard,
+  Evidence,
   type LocalList,
   type LocalText,
   PlaybookFile,
-  type PlaybookMeta,
-  type Rule,
-  type TalkTrack,
+  PlaybookMeta,
+  Rule,
+  TalkTrack,
 } from './schema';
+import { checkSchema, isRecord, validParts } from './validate';
+
+export { PlaybookError, type PlaybookIssue } from './issues';
 
 const log = createLogger('playbook');
-
-export interface PlaybookIssue {
-  file: string;
-  /** 1-based line, or null when the problem is not tied to a line. */
-  line: number | null;
-  /** Dotted path of the field, e.g. `rules[2].when.count`. */
-  field: string;
-  message: string;
-}
-
-export class PlaybookError extends Error {
-  constructor(readonly issues: PlaybookIssue[]) {
-    super(
-      `playbook has ${issues.length} problem(s):\n` +
-        issues
-          .map(
-            (i) =>
-              `  ${i.file}${i.line ? `:${i.line}` : ''}: ${i.field ? `${i.field}: ` : ''}${i.message}`,
-          )
-          .join('\n'),
-    );
-    this.name = 'PlaybookError';
-  }
-}
-
-/** Where an item was defined, for error messages that point back at the source. */
-interface Origin {
-  file: string;
-  line: number | null;
-}
 
 export interface Playbook {
   dir: string;
@@ -86,30 +63,6 @@ export function competitorNames(card: Battlecard): string[] {
   return [...new Set([...names, ...card.aliases])];
 }
 
-function formatPath(parts: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const p of parts) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out;
-}
-
-function lineOf(
-  doc: Document,
-  counter: LineCounter,
-  parts: ReadonlyArray<PropertyKey>,
-): number | null {
-  // Walk up until a node exists: a missing field is reported at its parent's line.
-  for (let n = parts.length; n >= 0; n--) {
-    const node = doc.getIn(parts.slice(0, n) as unknown[], true) as
-      | { range?: [number, number, number] }
-      | undefined;
-    if (node && typeof node === 'object' && node.range) return counter.linePos(node.range[0]).line;
-  }
-  return null;
-}
-
 function listYamlFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -120,180 +73,63 @@ function listYamlFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** The name of `file` in messages: relative to the working folder when it is inside it. */
+function displayName(file: string): string {
+  const fromCwd = path.relative(process.cwd(), file);
+  return fromCwd && !fromCwd.startsWith('..') ? fromCwd : file;
+}
+
 /**
  * Reads every `*.yaml` / `*.yml` file under `dir` (recursively) and returns the merged,
- * validated playbook. Throws `PlaybookError` listing every problem found.
+ * validated playbook. Throws `PlaybookError` listing every problem found, and nothing else.
  */
 export function loadPlaybook(dir: string): Playbook {
   const root = path.resolve(dir);
-  let isDir = false;
+  const fail = (message: string): never => {
+    throw new PlaybookError([{ file: displayName(root), line: null, field: '', message }]);
+  };
+  let files: string[] = [];
   try {
-    isDir = statSync(root).isDirectory();
-  } catch {
-    throw new PlaybookError([
-      { file: root, line: null, field: '', message: 'playbook folder not found' },
-    ]);
+    if (!statSync(root).isDirectory())
+      fail('is not a folder; a playbook is a folder of YAML files');
+    files = listYamlFiles(root);
+  } catch (error) {
+    if (error instanceof PlaybookError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    fail(code === 'ENOENT' ? 'playbook folder not found' : `cannot be read (${String(error)})`);
   }
-  if (!isDir) {
-    throw new PlaybookError([
-      {
-        file: root,
-        line: null,
-        field: '',
-        message: 'is not a folder; a playbook is a folder of YAML files',
-      },
-    ]);
-  }
-  const files = listYamlFiles(root);
-  if (files.length === 0) {
-    throw new PlaybookError([
-      { file: root, line: null, field: '', message: 'no .yaml files in the playbook folder' },
-    ]);
-  }
+  if (files.length === 0) fail('no .yaml files in the playbook folder');
 
   const issues: PlaybookIssue[] = [];
-  let meta: PlaybookMeta | undefined;
-  const evidence = new Map<string, Evidence>();
-  const battlecards: Battlecard[] = [];
-  const talkTracks: TalkTrack[] = [];
-  const rules: Rule[] = [];
-  const origins = new Map<string, Origin>();
-  const ruleOrigins: Array<{
-    rule: Rule;
-    file: string;
-    doc: Document;
-    counter: LineCounter;
-    index: number;
-  }> = [];
-
+  const draft: PlaybookDraft = {
+    dir: displayName(root),
+    meta: [],
+    evidence: [],
+    battlecards: [],
+    talkTracks: [],
+    rules: [],
+    unreadable: [],
+  };
   for (const file of files) {
-    const fromCwd = path.relative(process.cwd(), file);
-    const rel = fromCwd && !fromCwd.startsWith('..') ? fromCwd : file;
-    const counter = new LineCounter();
-    const doc = parseDocument(readFileSync(file, 'utf8'), {
-      lineCounter: counter,
-      prettyErrors: true,
-    });
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        issues.push({
-          file: rel,
-          line: e.linePos?.[0]?.line ?? null,
-          field: '',
-          message: `YAML syntax: ${e.message.split('\n')[0]}`,
-        });
-      }
+    const name = displayName(file);
+    const read = readYaml(file, name);
+    if (!read.ok) {
+      issues.push(...read.issues);
+      draft.unreadable.push(name);
       continue;
     }
-    const parsed = PlaybookFile.safeParse(doc.toJS() ?? {}, { reportInput: true });
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        // Point an unknown key at its own line rather than at the object holding it.
-        const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-        issues.push({
-          file: rel,
-          line: lineOf(doc, counter, at),
-          field: formatPath(issue.path),
-          message: describeIssue(issue),
-        });
-      }
-      continue;
-    }
-    const content = parsed.data;
-
-    const claim = (kind: string, itemId: string, section: string, index: number): boolean => {
-      const key = `${kind}:${itemId}`;
-      const previous = origins.get(key);
-      const line = lineOf(doc, counter, [section, index, 'id']);
-      if (previous) {
-        issues.push({
-          file: rel,
-          line,
-          field: `${section}[${index}].id`,
-          message: `duplicate ${kind} id "${itemId}" (first defined in ${previous.file}${previous.line ? `:${previous.line}` : ''})`,
-        });
-        return false;
-      }
-      origins.set(key, { file: rel, line });
-      return true;
-    };
-
-    if (content.playbook) {
-      if (meta)
-        issues.push({
-          file: rel,
-          line: lineOf(doc, counter, ['playbook']),
-          field: 'playbook',
-          message: 'the playbook section is defined in more than one file',
-        });
-      meta = content.playbook;
-    }
-    content.evidence?.forEach((e, i) => {
-      if (claim('evidence', e.id, 'evidence', i)) evidence.set(e.id, e);
-    });
-    content.battlecards?.forEach((b, i) => {
-      if (claim('battlecard', b.id, 'battlecards', i)) battlecards.push(b);
-    });
-    content.talk_tracks?.forEach((t, i) => {
-      if (claim('talk-track', t.id, 'talk_tracks', i)) talkTracks.push(t);
-    });
-    content.rules?.forEach((r, i) => {
-      if (claim('rule', r.id, 'rules', i)) {
-        rules.push(r);
-        ruleOrigins.push({ rule: r, file: rel, doc, counter, index: i });
-      }
-    });
+    issues.push(...collectSections(read.source, read.data, draft));
   }
+  issues.push(...checkPlaybook(draft));
+  if (issues.length > 0) throw new PlaybookError(inReadingOrder(issues));
 
-  // Cross-references: only checkable once every file is read.
-  const talkTrackIds = new Set(talkTracks.map((t) => t.id));
-  const battlecardIds = new Set(battlecards.map((b) => b.id));
-  for (const t of talkTracks) {
-    t.evidence.forEach((evidenceId, i) => {
-      if (!evidence.has(evidenceId)) {
-        const o = origins.get(`talk-track:${t.id}`)!;
-        issues.push({
-          file: o.file,
-          line: o.line,
-          field: `talk_tracks(${t.id}).evidence[${i}]`,
-          message: `unknown evidence id "${evidenceId}"`,
-        });
-      }
-    });
-  }
-  for (const { rule, file, doc, counter, index } of ruleOrigins) {
-    rule.then.forEach((action, a) => {
-      if (!('show' in action) || typeof action.show === 'string') return;
-      const at = (field: string) => ({
-        file,
-        line: lineOf(doc, counter, ['rules', index, 'then', a, 'show']),
-        field: `rules[${index}].then[${a}].show.${field}`,
-      });
-      if ('talk_track' in action.show && !talkTrackIds.has(action.show.talk_track)) {
-        issues.push({
-          ...at('talk_track'),
-          message: `unknown talk-track "${action.show.talk_track}"`,
-        });
-      }
-      if ('battlecard' in action.show && !battlecardIds.has(action.show.battlecard)) {
-        issues.push({
-          ...at('battlecard'),
-          message: `unknown battlecard "${action.show.battlecard}"`,
-        });
-      }
-    });
-    if (rule.when.competitor && !battlecardIds.has(rule.when.competitor)) {
-      issues.push({
-        file,
-        line: lineOf(doc, counter, ['rules', index, 'when', 'competitor']),
-        field: `rules[${index}].when.competitor`,
-        message: `unknown battlecard "${rule.when.competitor}"`,
-      });
-    }
-  }
-
-  if (issues.length > 0) throw new PlaybookError(issues);
-  if (!meta) meta = { name: path.basename(root), own_names: [] };
+  // No issues: every item passed the schema.
+  const parsed = <T, D>(items: Located<T, D>[]): T[] => items.map((item) => item.parsed as T);
+  const meta = parsed(draft.meta)[0];
+  const evidence = new Map(parsed(draft.evidence).map((e) => [e.id, e]));
+  const battlecards = parsed(draft.battlecards);
+  const talkTracks = parsed(draft.talkTracks);
+  const rules = parsed(draft.rules);
   log.info(
     {
       dir: root,
@@ -321,13 +157,159 @@ export function loadPlaybook(dir: string): Playbook {
   };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys')
-    return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.input === undefined) {
-    return issue.code === 'invalid_type'
-      ? `missing required field (expected ${issue.expected})`
-      : 'missing required field';
+/** Issues by file, then line, so an author can fix them from the top down. */
+function inReadingOrder(issues: PlaybookIssue[]): PlaybookIssue[] {
+  return [...issues].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+}
+
+type YamlRead =
+  | { ok: true; source: PlaybookSource; data: unknown }
+  | { ok: false; issues: PlaybookIssue[] };
+
+/** Reads, decodes and parses one YAML file; problems come as `FILE:LINE:COLUMN` issues. */
+function readYaml(file: string, name: string): YamlRead {
+  const at = (line: number | null, column: number | undefined, message: string) => ({
+    ok: false as const,
+    issues: [{ file: name, line, ...(column ? { column } : {}), field: '', message }],
+  });
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    return at(null, undefined, `cannot be read (${String(error)})`);
   }
-  return issue.message;
+  const text = decodePlaybookText(bytes);
+  if (!text.ok) return at(text.line, text.column, text.message);
+
+  const counter = new LineCounter();
+  const doc = parseDocument(text.text, { lineCounter: counter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const seen = new Set<string>();
+    const issues: PlaybookIssue[] = [];
+    for (const error of doc.errors) {
+      const { line, col } = counter.linePos(error.pos[0]);
+      const message = `YAML syntax: ${yamlMessage(error.message)}`;
+      const key = `${line}:${col}:${message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      issues.push({ file: name, line, column: col, field: '', message });
+    }
+    return { ok: false, issues };
+  }
+
+  const source: PlaybookSource = { file: name, doc, counter };
+  try {
+    return { ok: true, source, data: doc.toJS() };
+  } catch (error) {
+    return at(...aliasProblem(doc, counter, error));
+  }
+}
+
+/** Where and why parsed YAML cannot become data: an alias without anchor, or an alias bomb. */
+function aliasProblem(
+  doc: Document,
+  counter: LineCounter,
+  error: unknown,
+): [number, number, string] {
+  const aliases: Alias[] = [];
+  visit(doc, { Alias: (_, node) => void aliases.push(node) });
+  const unresolved = aliases.find((alias) => alias.resolve(doc) === undefined);
+  const alias = unresolved ?? aliases[0];
+  const { line, col } = counter.linePos(alias?.range?.[0] ?? 0);
+  if (unresolved)
+    return [
+      line,
+      col,
+      `YAML syntax: alias *${unresolved.source} has no anchor &${unresolved.source} before it`,
+    ];
+  if (/excessive alias/i.test(String(error)))
+    return [
+      line,
+      col,
+      'YAML aliases expand to too much data (an alias bomb?); write the values out instead',
+    ];
+  return [
+    line,
+    col,
+    `YAML cannot be read as data: ${error instanceof Error ? error.message : String(error)}`,
+  ];
+}
+
+/** The first line of a yaml package message, without a final full stop or colon. */
+function yamlMessage(message: string): string {
+  const text = message.split('\n')[0].trim();
+  return text.endsWith('.') || text.endsWith(':') ? text.slice(0, -1) : text;
+}
+
+/** Each section of a file: its list items, checked one by one. */
+const LIST_SECTIONS = {
+  evidence: { schema: Evidence, into: 'evidence' },
+  battlecards: { schema: Battlecard, into: 'battlecards' },
+  talk_tracks: { schema: TalkTrack, into: 'talkTracks' },
+  rules: { schema: Rule, into: 'rules' },
+} as const;
+
+/** Adds the sections of one file to `draft`; returns their schema problems. */
+function collectSections(
+  source: PlaybookSource,
+  data: unknown,
+  draft: PlaybookDraft,
+): PlaybookIssue[] {
+  const issues: PlaybookIssue[] = [];
+  if (data === null || data === undefined) return issues;
+  if (!isRecord(data)) {
+    issues.push(
+      issueAt(
+        source,
+        [],
+        `expected a mapping of sections (${Object.keys(PlaybookFile.shape).join(', ')}), ` +
+          `found ${Array.isArray(data) ? 'a list' : `a ${typeof data}`}`,
+      ),
+    );
+    return issues;
+  }
+
+  const check = (schema: z.ZodType, value: unknown, at: PropertyKey[]): unknown => {
+    const result = checkSchema(schema, value);
+    if (result.ok) return result.value;
+    for (const problem of result.problems)
+      issues.push(
+        issueAt(source, [...at, ...problem.path], problem.message, [...at, ...problem.at]),
+      );
+    return null;
+  };
+
+  for (const [section, value] of Object.entries(data)) {
+    if (section === 'playbook') {
+      const parsed = check(PlaybookMeta, value, ['playbook']) as PlaybookMeta | null;
+      const valid = parsed ?? validParts(PlaybookMeta, value);
+      draft.meta.push({ value: valid, parsed, source, path: ['playbook'] });
+      continue;
+    }
+    if (!(section in LIST_SECTIONS)) {
+      const close = nearestName(section, Object.keys(PlaybookFile.shape));
+      issues.push(
+        issueAt(
+          source,
+          [section],
+          `unknown section "${section}"${close ? `; did you mean ${close}?` : ''}`,
+        ),
+      );
+      continue;
+    }
+    // An empty section (`rules:` with nothing under it) is an empty list.
+    if (value === null) continue;
+    if (!Array.isArray(value)) {
+      issues.push(issueAt(source, [section], `expected a list, found a ${typeof value}`));
+      continue;
+    }
+    const { schema, into } = LIST_SECTIONS[section as keyof typeof LIST_SECTIONS];
+    value.forEach((item: unknown, index) => {
+      const at = [section, index];
+      const parsed = check(schema, item, at);
+      const located = { value: parsed ?? validParts(schema, item), parsed, source, path: at };
+      (draft[into] as Located<unknown>[]).push(located);
+    });
+  }
+  return issues;
 }

@@ -2,6 +2,8 @@
  * Evaluates a playbook's rules against the intents heard so far in one call. Rules are
  * indexed by the intents that trigger them, so each new intent only looks at the rules that
  * can fire on it; the per-call state is a short history of intents and the last firing times.
+ * A rule never puts out the same card twice within its cooldown; a card first shown on a
+ * tentative (low-confidence) hearing is confirmed in place when the intent is heard clearly.
  */
 import type { Speaker } from '../../contract/events';
 import type { Playbook } from '../playbook/load';
@@ -27,13 +29,26 @@ export type ShowItem =
 export interface RuleFiring {
   rule: Rule;
   trigger: IntentOccurrence;
+  /** Items to show as new cards. */
   shows: ShowItem[];
+  /**
+   * Items this rule showed on a tentative hearing and would hold back now, heard confidently
+   * this time: the card already shown is confirmed in place, not shown a second time.
+   */
+  confirms: ShowItem[];
+  /** True when the trigger was heard with low confidence (below `CONFIDENT`). */
+  tentative: boolean;
   /** Message for the manager, when the rule alerts one. */
   alert: LocalText | null;
 }
 
-/** Confidence from which a firing holds back repeats for the whole cooldown. */
-const CONFIDENT = 0.8;
+/** Confidence from which a hearing is sure; below it a firing is tentative. */
+export const CONFIDENT = 0.8;
+
+/** True when an intent heard with `confidence` (0..1) makes only a tentative firing. */
+export function isTentative(confidence: number): boolean {
+  return confidence < CONFIDENT;
+}
 
 function speakerMatches(condition: 'rep' | 'customer' | 'any', speaker: Speaker): boolean {
   // Mono recordings cannot tell the sides apart, so an unknown speaker matches either.
@@ -75,14 +90,20 @@ export class RuleSet {
   }
 }
 
+/** A card or alert a rule put out: when, and whether on a tentative hearing. */
+interface Showing {
+  t: number;
+  tentative: boolean;
+}
+
 /** What the rules remember about one call. */
 export class RuleState {
   private readonly history: IntentOccurrence[] = [];
   private readonly lastSeen = new Map<string, number>();
   /** Last firing time per rule (for counting). */
   private readonly lastFired = new Map<string, number>();
-  /** Last firing per rule + shown item, for cooldowns. */
-  private readonly lastShown = new Map<string, { t: number; confidence: number }>();
+  /** Last showing per rule + shown item (or the rule's alert), for holding back repeats. */
+  private readonly lastShown = new Map<string, Showing>();
   private readonly firedOnce = new Set<string>();
 
   constructor(private readonly ruleSet: RuleSet) {}
@@ -102,32 +123,46 @@ export class RuleState {
 
   private tryRule(rule: Rule, occurrence: IntentOccurrence): RuleFiring | null {
     const when = rule.when;
-    if (rule.repeat === 'once_per_call' && this.firedOnce.has(rule.id)) return null;
     if (!speakerMatches(when.speaker, occurrence.speaker)) return null;
     if (when.min_confidence !== undefined && occurrence.confidence < when.min_confidence)
       return null;
     if (when.competitor && occurrence.competitor?.id !== when.competitor) return null;
-    if (
-      when.after.length > 0 &&
-      !when.after.some((label) => (this.lastSeen.get(label) ?? Infinity) < occurrence.t)
-    ) {
-      return null;
-    }
+    if (when.after.length > 0 && !this.heardBefore(when.after, occurrence)) return null;
     if (when.count > 1 && this.countSince(rule, occurrence) < when.count) return null;
 
-    const shows = this.resolveShows(rule, occurrence).filter(
-      (item) => !this.coolingDown(rule, item, occurrence),
-    );
+    // A once-per-call rule that has fired may still confirm what it showed tentatively.
+    const spent = rule.repeat === 'once_per_call' && this.firedOnce.has(rule.id);
+    const shows: ShowItem[] = [];
+    const confirms: ShowItem[] = [];
+    for (const item of this.resolveShows(rule, occurrence)) {
+      const held = this.holdBack(rule, item, occurrence);
+      if (held === 'confirm') confirms.push(item);
+      else if (held === 'no' && !spent) shows.push(item);
+    }
     const alertAction = rule.then.find((a) => 'alert_manager' in a);
-    const alert = alertAction && 'alert_manager' in alertAction ? alertAction.alert_manager : null;
-    if (shows.length === 0 && !(alert && !this.coolingDown(rule, null, occurrence))) return null;
+    const alertText =
+      alertAction && 'alert_manager' in alertAction ? alertAction.alert_manager : null;
+    // A manager message cannot be taken back or updated: one per hold-back, never confirmed.
+    const alert =
+      alertText && !spent && this.holdBack(rule, null, occurrence) === 'no' ? alertText : null;
+    if (shows.length === 0 && confirms.length === 0 && !alert) return null;
 
+    const tentative = isTentative(occurrence.confidence);
     this.lastFired.set(rule.id, occurrence.t);
-    const shown = { t: occurrence.t, confidence: occurrence.confidence };
-    for (const item of shows) this.lastShown.set(cooldownKey(rule, item), shown);
-    if (shows.length === 0) this.lastShown.set(cooldownKey(rule, null), shown);
+    for (const item of shows)
+      this.lastShown.set(showKey(rule, item), { t: occurrence.t, tentative });
+    for (const item of confirms)
+      this.lastShown.set(showKey(rule, item), { t: occurrence.t, tentative: false });
+    if (alert) this.lastShown.set(showKey(rule, null), { t: occurrence.t, tentative });
     if (rule.repeat === 'once_per_call') this.firedOnce.add(rule.id);
-    return { rule, trigger: occurrence, shows, alert };
+    return { rule, trigger: occurrence, shows, confirms, tentative, alert };
+  }
+
+  /** True when one of `labels` was heard in an utterance before the current one. */
+  private heardBefore(labels: readonly string[], occurrence: IntentOccurrence): boolean {
+    return this.history.some(
+      (h) => h.utteranceId !== occurrence.utteranceId && labels.includes(h.label),
+    );
   }
 
   /** Occurrences that count towards `rule.when.count`, including the current one. */
@@ -182,18 +217,24 @@ export class RuleState {
   }
 
   /**
-   * True while a shown item must not be shown again. A tentative firing (low confidence) does
-   * not hold back a confident one: the card comes back when the intent is clearly heard.
+   * Whether `item` (or, for null, the rule's alert) may be put out again now: `no` hold-back,
+   * `held` back because this rule put it out within its cooldown (for `once_per_call`: at all
+   * this call), or `confirm`, when that showing was tentative and this hearing is confident.
    */
-  private coolingDown(rule: Rule, item: ShowItem | null, occurrence: IntentOccurrence): boolean {
-    if (rule.repeat === 'once_per_call') return false;
-    const last = this.lastShown.get(cooldownKey(rule, item));
-    if (last === undefined || occurrence.t - last.t >= rule.repeat.cooldown_s) return false;
-    return last.confidence >= CONFIDENT || occurrence.confidence < CONFIDENT;
+  private holdBack(
+    rule: Rule,
+    item: ShowItem | null,
+    occurrence: IntentOccurrence,
+  ): 'no' | 'held' | 'confirm' {
+    const last = this.lastShown.get(showKey(rule, item));
+    if (last === undefined) return 'no';
+    if (rule.repeat !== 'once_per_call' && occurrence.t - last.t >= rule.repeat.cooldown_s)
+      return 'no';
+    return item && last.tentative && !isTentative(occurrence.confidence) ? 'confirm' : 'held';
   }
 }
 
-function cooldownKey(rule: Rule, item: ShowItem | null): string {
+function showKey(rule: Rule, item: ShowItem | null): string {
   if (!item) return `${rule.id}|alert`;
   return `${rule.id}|${item.kind}|${item.kind === 'battlecard' ? item.battlecard.id : item.talkTrack.id}`;
 }

@@ -5,14 +5,17 @@
  * replayed transcript, a recording and a live call.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  CallEvent,
-  CallLang,
-  CallSummary,
-  CueEvent,
-  IntentEvent,
-  Speaker,
-  UtteranceEvent,
+import {
+  type CallEvent,
+  type CallLang,
+  COMPETITOR_INTENTS,
+  type CallSummary,
+  type CueEvent,
+  type IntentEvent,
+  type LevelEvent,
+  type PartialEvent,
+  type Speaker,
+  type UtteranceEvent,
 } from '../../contract/events';
 import { createLogger } from '../log';
 import { competitorNames, localList, localText, type Playbook } from '../playbook/load';
@@ -83,13 +86,21 @@ type Listener = (event: CallEvent) => void;
 /** Events from which a call is worth storing. */
 const STORE_FROM = new Set<CallEvent['type']>(['utterance', 'escalation', 'whisper']);
 
+/** Intents that carry the competitor the utterance names. */
+const NAMES_COMPETITOR = new Set<string>(COMPETITOR_INTENTS);
+
 /** Confidence given to a competitor named by the playbook matcher. */
 const NAMED_COMPETITOR_CONFIDENCE = 0.95;
 
 export class CallSession {
   readonly id: string;
   private readonly listeners = new Set<Listener>();
+  /** Everything published but levels and partials, which only their latest matters of. */
   private readonly events: CallEvent[] = [];
+  /** The latest level per channel: a live call sends ten a second each. */
+  private readonly latestLevels = new Map<LevelEvent['channel'], LevelEvent>();
+  /** Words still being heard per speaker; dropped once their utterance is final. */
+  private readonly pendingPartials = new Map<Speaker, PartialEvent>();
   private readonly utterances: UtteranceEvent[] = [];
   private readonly intentEvents: IntentEvent[] = [];
   private readonly cues: CueEvent[] = [];
@@ -102,6 +113,14 @@ export class CallSession {
   private lang: CallLang | null;
   private ended = false;
   private stored: 'no' | 'yes' = 'no';
+  /** The recorder accepted the call, so `calls show` will find it. */
+  private kept = false;
+  /** Largest `t` published so far: no event is stamped earlier than the one before it. */
+  private lastT = 0;
+  /** Set once storing failed: the call ends and nothing more is written. */
+  private storeFailed = false;
+  /** Set by the first fatal problem: the call ends with reason 'error'. */
+  private failed = false;
   private finished: Promise<void> | null = null;
 
   constructor(
@@ -121,9 +140,13 @@ export class CallSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Every event published so far, in order. */
+  /**
+   * What a UI joining late needs to show the call: every event published so far in order,
+   * except that of the level and partial events only the latest per channel and the words
+   * still being heard come, at the end.
+   */
   snapshot(): CallEvent[] {
-    return [...this.events];
+    return [...this.events, ...this.latestLevels.values(), ...this.pendingPartials.values()];
   }
 
   get isLive(): boolean {
@@ -189,7 +212,7 @@ export class CallSession {
       const message = error instanceof Error ? error.message : String(error);
       this.publish({
         type: 'problem',
-        code: errorCode(error),
+        code: problemCode(error),
         message,
         fatal: true,
         t: this.callTime(),
@@ -197,7 +220,8 @@ export class CallSession {
       log.error({ callId: this.id, err: message }, 'run: source failed');
     }
     await this.processing;
-    this.finish(reason);
+    // A fatal problem (from the source, or storing failing) may come while processing.
+    this.finish(this.failed ? 'error' : reason);
   }
 
   private sink(): CallSourceSink {
@@ -224,21 +248,34 @@ export class CallSession {
       level: (channel, rmsDb, speech, t) => {
         if (!this.ended) this.publish({ type: 'level', channel, rmsDb, speech, t });
       },
-      problem: (code, message, fatal, t) => {
-        this.publish({ type: 'problem', code, message, fatal, t });
+      problem: (code, message, fatal, t, channel) => {
+        this.publish({
+          type: 'problem',
+          code: snakeCase(code),
+          message,
+          fatal,
+          t,
+          ...(channel ? { channel } : {}),
+        });
         if (fatal) this.abort.abort();
       },
     };
   }
 
-  /** Call time of a step, measured from when the utterance became final. */
+  /**
+   * Call time of a step: in real time, measured from when the utterance became final; in a
+   * replay as fast as possible, the utterance's end (processing takes no call time there, so
+   * identical replays give identical times).
+   */
   private stepTime(utterance: SourceUtterance, receivedAt: number): number {
+    if (!this.options.realtime) return round3(utterance.end);
     return round3(utterance.end + (this.now() - receivedAt) / 1000);
   }
 
   private async processUtterance(source: SourceUtterance, receivedAt: number): Promise<void> {
     const text = source.text.trim();
-    if (!text) return;
+    // Once the call cannot be stored it is over: what the source had queued is not acted on.
+    if (!text || this.storeFailed) return;
     const lang = source.lang ?? detectLang(text);
     this.lang ??= lang;
     const previous = this.utterances.at(-1);
@@ -266,8 +303,7 @@ export class CallSession {
     const intents = mergeCompetitor(labels, named, source.speaker);
 
     for (const { label, confidence } of intents) {
-      const competitor =
-        label === 'competitor_mention' || label === 'rep_competitor_comparison' ? named : null;
+      const competitor = NAMES_COMPETITOR.has(label) ? named : null;
       const intent: IntentEvent = {
         type: 'intent',
         utteranceId: utterance.id,
@@ -308,6 +344,25 @@ export class CallSession {
       this.publish(cue);
       log.info({ callId: this.id, cueId: cue.id, rule: firing.rule.id }, 'cue shown');
     }
+    for (const item of firing.confirms) {
+      const refId = item.kind === 'battlecard' ? item.battlecard.id : item.talkTrack.id;
+      const index = this.cues.findLastIndex(
+        (c) => c.rule === firing.rule.id && c.kind === item.kind && c.refId === refId,
+      );
+      if (index < 0) continue;
+      // The same cue again, now sure: consumers update the card in place.
+      const cue: CueEvent = {
+        ...this.cues[index],
+        utteranceId: utterance.id,
+        t: this.stepTime(source, receivedAt),
+        latencyMs: Math.round((this.now() - receivedAt) * 1000) / 1000,
+        tentative: false,
+        confirmed: true,
+      };
+      this.cues[index] = cue;
+      this.publish(cue);
+      log.info({ callId: this.id, cueId: cue.id, rule: firing.rule.id }, 'cue confirmed');
+    }
     if (firing.alert) {
       this.publish({
         type: 'manager_alert',
@@ -334,6 +389,7 @@ export class CallSession {
       utteranceId: utterance.id,
       t,
       latencyMs: 0,
+      tentative: firing.tentative,
     };
     if (item.kind === 'battlecard') {
       const card = item.battlecard;
@@ -380,6 +436,7 @@ export class CallSession {
         callId: this.id,
         reason,
         t: round3(this.callTimeAtEnd()),
+        stored: false,
       });
       this.ended = true;
       return;
@@ -419,8 +476,9 @@ export class CallSession {
         t: this.callTimeAtEnd(),
       });
     }
-    this.publish({ type: 'call_ended', callId: this.id, reason, t: round3(this.callTimeAtEnd()) });
-    this.guardStore(() => this.deps.recorder?.endCall(this.id, reason));
+    const endT = round3(this.callTimeAtEnd());
+    this.publish({ type: 'call_ended', callId: this.id, reason, t: endT, stored: this.kept });
+    this.guardStore(endT, () => this.deps.recorder?.endCall(this.id, reason));
     this.ended = true;
     log.info(
       { callId: this.id, reason, utterances: this.utterances.length, cues: this.cues.length },
@@ -455,7 +513,7 @@ export class CallSession {
       return;
     }
     if (this.stored === 'yes')
-      this.guardStore(() => this.deps.recorder?.recordEvent(this.id, event));
+      this.guardStore(event.t, () => this.deps.recorder?.recordEvent(this.id, event));
   }
 
   /** Creates the stored call and writes everything published so far. */
@@ -463,7 +521,7 @@ export class CallSession {
     const recorder = this.deps.recorder;
     if (!recorder) return;
     const started = this.events[0];
-    this.guardStore(() =>
+    this.kept = this.guardStore(0, () =>
       recorder.startCall({
         id: this.id,
         source: this.options.source.description,
@@ -472,18 +530,33 @@ export class CallSession {
         startedAt: started.type === 'call_started' ? started.startedAt : new Date().toISOString(),
       }),
     );
-    for (const event of this.events) this.guardStore(() => recorder.recordEvent(this.id, event));
+    for (const event of this.events)
+      this.guardStore(event.t, () => recorder.recordEvent(this.id, event));
   }
 
-  private guardStore(write: () => void): void {
+  /**
+   * Runs one write to the recorder; false when it did not happen. The first failure (read-only
+   * file, full disk) ends the call with a fatal problem: a call that cannot be kept must not
+   * look as if it were. What was stored before stays; nothing more is written.
+   */
+  private guardStore(t: number, write: () => void): boolean {
+    if (this.storeFailed) return false;
     try {
       write();
+      return true;
     } catch (error) {
-      // Storage trouble must not stop the call; the rep still needs the cues.
-      log.error(
-        { callId: this.id, err: error instanceof Error ? error.message : String(error) },
-        'store failed',
-      );
+      this.storeFailed = true;
+      const message = error instanceof Error ? error.message : String(error);
+      log.error({ callId: this.id, err: message }, 'guardStore: storing the call failed');
+      this.publish({
+        type: 'problem',
+        code: 'store_failed',
+        message: `${message}. The call was stopped; what was stored before it is kept.`,
+        fatal: true,
+        t,
+      });
+      this.abort.abort();
+      return false;
     }
   }
 
@@ -492,8 +565,34 @@ export class CallSession {
     return this.options.realtime ? Math.max(this.callTime(), lastEnd) : lastEnd;
   }
 
-  private publish(event: CallEvent): void {
+  /** Keeps `event` for `snapshot()`. */
+  private retain(event: CallEvent): void {
+    switch (event.type) {
+      case 'level':
+        this.latestLevels.set(event.channel, event);
+        return;
+      case 'partial':
+        this.pendingPartials.set(event.speaker, event);
+        return;
+      case 'utterance':
+        this.pendingPartials.delete(event.speaker);
+        break;
+      case 'call_ended':
+        this.pendingPartials.clear();
+        break;
+      default:
+        break;
+    }
     this.events.push(event);
+  }
+
+  private publish(event: CallEvent): void {
+    // Steps stamped from different clocks (source time, processing time, wall time) must not
+    // make the stream go back in time; an event is never earlier than the one before it.
+    if (event.t < this.lastT) event.t = this.lastT;
+    this.lastT = event.t;
+    if (event.type === 'problem' && event.fatal) this.failed = true;
+    this.retain(event);
     this.store(event);
     for (const listener of this.listeners) {
       try {
@@ -529,11 +628,31 @@ function mergeCompetitor(
   ];
 }
 
-function errorCode(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
-    return error.code;
-  if (error instanceof Error && error.name !== 'Error') return error.name;
+/**
+ * The snake_case problem code of a source failure: the error's own `code` when it has one in
+ * snake_case (AudioFormatError: `audio_format`), else its class name without "Error" in
+ * snake_case (ModelMissingError: `model_missing`), else `source_failed`.
+ */
+function problemCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && SNAKE_CASE.test(code)) return code;
+  if (error instanceof Error && error.name !== 'Error' && error.name.endsWith('Error')) {
+    return snakeCase(error.name.slice(0, -'Error'.length));
+  }
   return 'source_failed';
+}
+
+const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+/** `ModelMissing` and `audio-device` become `model_missing` and `audio_device`. */
+function snakeCase(name: string): string {
+  if (SNAKE_CASE.test(name)) return name;
+  const snake = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
+  return snake === '' ? 'source_failed' : snake;
 }
 
 function round3(x: number): number {

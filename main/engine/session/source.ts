@@ -23,8 +23,17 @@ export interface CallSourceSink {
   utterance(utterance: SourceUtterance): void;
   /** Level of one channel over the last block: RMS in dBFS, and whether VAD hears speech. */
   level(channel: 'rep' | 'customer', rmsDb: number, speech: boolean, t: number): void;
-  /** A problem the user should see. `fatal` ends the call. */
-  problem(code: string, message: string, fatal: boolean, t: number): void;
+  /**
+   * A problem the user should see. `fatal` ends the call. `channel` names the side a failed
+   * input device carried, when the problem is about one.
+   */
+  problem(
+    code: string,
+    message: string,
+    fatal: boolean,
+    t: number,
+    channel?: 'rep' | 'customer',
+  ): void;
 }
 
 export interface CallSource {

@@ -1,57 +1,103 @@
 /**
- * Full-text search over English and Chinese. The FTS5 index uses the unicode61 tokenizer,
- * which keeps a run of CJK characters as one token; so the indexed copy of each utterance has
- * every CJK character set apart by spaces, and CJK query terms are matched as phrases of single
- * characters. "预算" finds "我们的预算冻结了" and "budget" finds "over our budget".
+ * Search over stored utterances: a query finds every utterance that contains each of its terms
+ * as a substring, in any script (English, 中文, emoji, symbols such as "$50" or "#4"). Matching
+ * ignores case, accents and full-width forms. Terms of three or more characters use the FTS5
+ * trigram index; shorter ones ("预算", "ok", "🧊") are checked against the folded text
+ * directly, since a trigram index cannot look up fewer than three characters.
  */
 
-const CJK_CHAR = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])/gu;
-const CJK_TEST = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/u;
-const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
+/** Terms this long (in code points) or longer are looked up in the trigram index. */
+export const TRIGRAM_LENGTH = 3;
 
-/** The text as it is indexed: each CJK character becomes its own token. */
-export function spaceCjk(text: string): string {
-  return text.replace(CJK_CHAR, ' $1 ').replace(/\s+/g, ' ').trim();
-}
+const foldedChars = new Map<string, string>();
 
-/**
- * An FTS5 MATCH expression for what a user typed: every whitespace-separated term must occur;
- * a term is matched as a phrase of its tokens, and a final Latin token also matches as a prefix
- * ("budg" finds "budget"). Returns null when the query has nothing searchable.
- */
-export function buildMatchQuery(query: string): string | null {
-  const phrases: string[] = [];
-  for (const term of query.split(/\s+/)) {
-    const tokens = spaceCjk(term).match(TOKEN);
-    if (!tokens) continue;
-    const last = tokens[tokens.length - 1];
-    const prefix = CJK_TEST.test(last) ? '' : '*';
-    phrases.push(`"${tokens.join(' ')}"${prefix}`);
+function foldChar(char: string): string {
+  let folded = foldedChars.get(char);
+  if (folded === undefined) {
+    // NFKD splits accents off and maps full-width and compatibility forms to plain ones.
+    folded = char.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+    if (foldedChars.size < 50_000) foldedChars.set(char, folded);
   }
-  return phrases.length > 0 ? phrases.join(' AND ') : null;
-}
-
-/** The searchable pieces of a query, for locating a snippet in the original text. */
-function needles(query: string): string[] {
-  return query
-    .split(/\s+/)
-    .map((term) => term.replace(/[^\p{L}\p{N}\p{M}'’ -]/gu, '').toLowerCase())
-    .filter((term) => term.length > 0);
+  return folded;
 }
 
 /**
- * A short excerpt of `text` around the first query match (about `width` characters), with "…"
- * where it was cut. Falls back to the start of the text.
+ * The text as it is matched: lower case, accents and other combining marks removed, full-width
+ * and compatibility characters in their plain form. Each code point is folded on its own, so
+ * positions in the folded text map back to the original (see `makeSnippet`).
+ */
+export function foldText(text: string): string {
+  // Plain ASCII (one UTF-8 byte per character) needs nothing but lower case.
+  if (Buffer.byteLength(text) === text.length) return text.toLowerCase();
+  let out = '';
+  for (const char of text) out += foldChar(char);
+  return out;
+}
+
+/**
+ * The folded terms of what a user typed: words separated by white space, or a "quoted phrase"
+ * kept whole with its spaces. Empty terms are dropped.
+ */
+export function searchTerms(query: string): string[] {
+  const terms: string[] = [];
+  const pattern = /"([^"]+)"|(\S+)/gu;
+  for (const match of query.matchAll(pattern)) {
+    const term = foldText((match[1] ?? match[2]).trim());
+    if (term !== '') terms.push(term);
+  }
+  return [...new Set(terms)];
+}
+
+/** Length of a term in code points (what the trigram index counts). */
+export function termLength(term: string): number {
+  return [...term].length;
+}
+
+/**
+ * An FTS5 MATCH expression requiring every term of `terms` that is long enough for the trigram
+ * index, or null when none is. Each term is an FTS5 string, so no character has a meaning.
+ */
+export function trigramMatch(terms: string[]): string | null {
+  const long = terms.filter((term) => termLength(term) >= TRIGRAM_LENGTH);
+  if (long.length === 0) return null;
+  return long.map((term) => `"${term.replaceAll('"', '""')}"`).join(' AND ');
+}
+
+/** The folded text with, for each UTF-16 unit of it, its index in the original text. */
+function foldWithOffsets(text: string): { folded: string; offsets: number[] } {
+  let folded = '';
+  const offsets: number[] = [];
+  let index = 0;
+  for (const char of text) {
+    const piece = foldChar(char);
+    folded += piece;
+    for (let i = 0; i < piece.length; i++) offsets.push(index);
+    index += char.length;
+  }
+  return { folded, offsets };
+}
+
+/**
+ * A short excerpt of `text` around the first match of `query` (about `width` characters), with
+ * "…" where it was cut. Falls back to the start of the text.
  */
 export function makeSnippet(text: string, query: string, width = 80): string {
   if (text.length <= width) return text;
-  const lower = text.toLowerCase();
+  const { folded, offsets } = foldWithOffsets(text);
   let at = -1;
-  for (const needle of needles(query)) {
-    const index = lower.indexOf(needle);
-    if (index >= 0 && (at < 0 || index < at)) at = index;
+  for (const term of searchTerms(query)) {
+    const index = folded.indexOf(term);
+    if (index >= 0) {
+      const original = offsets[index];
+      if (at < 0 || original < at) at = original;
+    }
   }
-  const start = at < 0 ? 0 : Math.max(0, at - Math.floor(width / 3));
-  const end = Math.min(text.length, start + width);
-  return `${start > 0 ? '…' : ''}${text.slice(start, end).trim()}${end < text.length ? '…' : ''}`;
+  let start = at < 0 ? 0 : Math.max(0, at - Math.floor(width / 3));
+  // Never cut a surrogate pair (an emoji) in half.
+  if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start--;
+  let end = Math.min(text.length, start + width);
+  if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end++;
+  const before = start > 0 ? '…' : '';
+  const after = end < text.length ? '…' : '';
+  return `${before}${text.slice(start, end).trim()}${after}`;
 }

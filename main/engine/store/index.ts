@@ -5,8 +5,16 @@ export {
   CallStore,
   type NewCall,
   type SearchHit,
+  type StoreOpenOptions,
   type TalkTrackRecord,
 } from './call-store';
-export { StoreError } from './errors';
-export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration, migrate } from './migrations';
+export { StoreError, type StoreErrorCode } from './errors';
+export { foldText, searchTerms } from './fts';
+export {
+  assertCurrentSchema,
+  LATEST_SCHEMA_VERSION,
+  MIGRATIONS,
+  type Migration,
+  migrate,
+} from './migrations';
 export { defaultDataDir, defaultDbPath } from './paths';

@@ -140,19 +140,31 @@ function namedCompetitors(
   return firstAppearances(found.map((f) => f.name));
 }
 
-/** Share of speaking time per side from utterance durations (unknown speakers left out). */
-export function talkRatioOf(utterances: UtteranceEvent[]): { rep: number; customer: number } {
+/**
+ * Share of speaking time per side from utterance durations, 0..1, summing to 1 when anyone
+ * spoke. `unknown` is the share of turns whose side is not known (mono audio).
+ */
+export function talkRatioOf(utterances: UtteranceEvent[]): {
+  rep: number;
+  customer: number;
+  unknown: number;
+} {
   let rep = 0;
   let customer = 0;
+  let unknown = 0;
   for (const u of utterances) {
     const seconds = Math.max(0, u.end - u.start);
     if (u.speaker === 'rep') rep += seconds;
     else if (u.speaker === 'customer') customer += seconds;
+    else unknown += seconds;
   }
-  const total = rep + customer;
-  if (total === 0) return { rep: 0, customer: 0 };
-  const repShare = Math.round((rep / total) * 1000) / 1000;
-  return { rep: repShare, customer: Math.round((1 - repShare) * 1000) / 1000 };
+  const total = rep + customer + unknown;
+  if (total === 0) return { rep: 0, customer: 0, unknown: 0 };
+  const round3 = (x: number) => Math.round(x * 1000) / 1000;
+  const repShare = round3(rep / total);
+  if (unknown === 0) return { rep: repShare, customer: round3(1 - repShare), unknown: 0 };
+  const customerShare = round3(customer / total);
+  return { rep: repShare, customer: customerShare, unknown: round3(1 - repShare - customerShare) };
 }
 
 /** Joins a customer's commitment with the rep's proposal it accepts, keeping the first date said. */
@@ -202,9 +214,18 @@ function tagsOf(
 
   if (intents.some((i) => i.label === 'evidence_request')) tags.push('evidence:requested');
   if (summary.stakeholders.length > 0) tags.push('multi-threaded:yes');
+  // Balance between the two sides as far as they are known.
   const { rep, customer } = summary.talkRatio;
-  if (rep + customer > 0)
-    tags.push(rep > 0.65 ? 'talk:rep-heavy' : rep < 0.35 ? 'talk:customer-heavy' : 'talk:balanced');
+  if (rep + customer > 0) {
+    const repOfKnown = rep / (rep + customer);
+    tags.push(
+      repOfKnown > 0.65
+        ? 'talk:rep-heavy'
+        : repOfKnown < 0.35
+          ? 'talk:customer-heavy'
+          : 'talk:balanced',
+    );
+  }
   return tags;
 }
 

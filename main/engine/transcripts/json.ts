@@ -3,8 +3,8 @@
  * `{ "turns": [ { "speaker", "text", "start", "end" } ], "rep"?, "lang"? }` or a bare array of
  * turns. Times are seconds. Errors name the file, the JSON path and, when found, the line.
  */
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { MAX_TRANSCRIPT_CUES, tooManyCuesError } from './limits';
 import { squashSpaces } from './text';
 import { type RawTranscript, transcriptError } from './types';
 
@@ -43,22 +43,69 @@ function lineAt(content: string, offset: number): number {
   return line;
 }
 
-/** Line of the value at `path` (or of its nearest existing parent), or null. */
-function lineOfPath(content: string, path: ReadonlyArray<PropertyKey>): number | null {
-  try {
-    const doc = parseDocument(content);
-    for (let depth = path.length; depth >= 0; depth--) {
-      const keys = path
-        .slice(0, depth)
-        .map((part) => (typeof part === 'symbol' ? String(part) : part));
-      const node = depth === 0 ? doc.contents : doc.getIn(keys, true);
-      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-      if (range) return lineAt(content, range[0]);
+function skipSpace(content: string, at: number): number {
+  let i = at;
+  while (i < content.length && ' \t\r\n'.includes(content[i])) i++;
+  return i;
+}
+
+/** Offset just after the JSON value that starts at `at` (the text is known to be valid JSON). */
+function skipValue(content: string, at: number): number {
+  let depth = 0;
+  let i = at;
+  do {
+    const char = content[i];
+    if (char === '"') {
+      i++;
+      while (i < content.length && content[i] !== '"') i += content[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (char === '{' || char === '[') {
+      depth++;
+      i++;
+    } else if (char === '}' || char === ']') {
+      depth--;
+      i++;
+    } else if (depth > 0) {
+      i++;
+    } else {
+      while (i < content.length && !',]} \t\r\n'.includes(content[i])) i++;
     }
-  } catch {
-    // Locating is best effort; the path alone still names the field.
+  } while (depth > 0 && i < content.length);
+  return i;
+}
+
+/** Offset of the member or element `key` of the object or array starting at `at`, or -1. */
+function childOffset(content: string, at: number, key: string | number): number {
+  const isObject = content[at] === '{';
+  if (isObject !== (typeof key === 'string')) return -1;
+  let i = skipSpace(content, at + 1);
+  for (let index = 0; i < content.length && content[i] !== '}' && content[i] !== ']'; index++) {
+    let name: unknown = index;
+    if (isObject) {
+      const keyEnd = skipValue(content, i);
+      name = JSON.parse(content.slice(i, keyEnd));
+      i = skipSpace(content, skipSpace(content, keyEnd) + 1); // past the ':'
+    }
+    if (name === key) return i;
+    i = skipSpace(content, skipValue(content, i));
+    if (content[i] === ',') i = skipSpace(content, i + 1);
   }
-  return null;
+  return -1;
+}
+
+/**
+ * Line of the value at `path` (or of its nearest existing parent) in valid JSON text. One pass
+ * over the text, without building a document: cheap even for the largest accepted file.
+ */
+function lineOfPath(content: string, path: ReadonlyArray<PropertyKey>): number {
+  let offset = skipSpace(content, content.charCodeAt(0) === 0xfeff ? 1 : 0);
+  for (const part of path) {
+    if (typeof part === 'symbol') break;
+    const child = childOffset(content, offset, part);
+    if (child < 0) break;
+    offset = child;
+  }
+  return lineAt(content, offset);
 }
 
 /** Line of a JSON.parse syntax error, from "position N" or "line N" in its message. */
@@ -86,6 +133,11 @@ export function parseJsonTranscript(
       lineOfSyntaxError(content, message),
       `invalid JSON: ${message}`,
     );
+  }
+
+  const turnList = Array.isArray(data) ? data : (data as { turns?: unknown } | null)?.turns;
+  if (Array.isArray(turnList) && turnList.length > MAX_TRANSCRIPT_CUES) {
+    throw tooManyCuesError(displayName, file, null);
   }
 
   const parsed = TranscriptJsonSchema.safeParse(data);

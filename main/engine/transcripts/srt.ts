@@ -1,9 +1,10 @@
 /**
- * SubRip (.srt) reader on top of `srt-parser-2`. Cue text may carry "Name: text" speaker labels,
- * simple HTML tags and ASS overrides (`{\an8}`), which are stripped.
+ * SubRip (.srt) reader on top of `srt-parser-2`. Cue text may carry "Name: text" speaker labels
+ * (each speaker of a cue gets a share of its time in proportion to the words), simple HTML tags
+ * and ASS overrides (`{\an8}`), which are stripped.
  */
 import SrtParser from 'srt-parser-2';
-import { decodeEntities, segmentsFromLines, stripMarkup } from './text';
+import { decodeEntities, segmentsFromLines, spreadOverCue, stripMarkup } from './text';
 import { type RawTranscript, type RawTurn, transcriptError } from './types';
 
 const TIMESTAMP = String.raw`(\d{1,2}):([0-5]?\d):([0-5]?\d)[,.](\d{1,3})`;
@@ -86,26 +87,31 @@ function checkCues(lines: string[], displayName: string, file: string): CheckedC
   return cues;
 }
 
+/** Cues handed to `srt-parser-2` at a time, so its copy of the text stays small. */
+const PARSER_BATCH = 1000;
+
 /** Parses SubRip text. Throws TranscriptError naming the file and line on malformed input. */
 export function parseSrt(content: string, displayName: string, file: string): RawTranscript {
   const lines = content.replace(/^\ufeff/, '').split(/\r\n|\r|\n/);
   const checked = checkCues(lines, displayName, file);
 
-  // Hand the parser a canonical rendering so that mixed ',' / '.' separators and missing cue
-  // numbers, which it does not handle, cannot make it drop cues.
-  const canonical = checked
-    .map((cue, i) => `${i + 1}\n${cue.start} --> ${cue.end}\n${cue.textLines.join('\n')}\n`)
-    .join('\n');
-  const parsed = new SrtParser().fromSrt(canonical);
-  if (parsed.length !== checked.length) {
-    throw transcriptError(displayName, file, null, 'some cues could not be read');
-  }
-
   const turns: RawTurn[] = [];
-  for (const cue of parsed) {
-    const text = decodeEntities(stripMarkup(cue.text));
-    for (const segment of segmentsFromLines(text.split('\n'))) {
-      turns.push({ ...segment, start: cue.startSeconds, end: cue.endSeconds });
+  const parser = new SrtParser();
+  for (let first = 0; first < checked.length; first += PARSER_BATCH) {
+    const batch = checked.slice(first, first + PARSER_BATCH);
+    // Hand the parser a canonical rendering so that mixed ',' / '.' separators and missing cue
+    // numbers, which it does not handle, cannot make it drop cues.
+    const canonical = batch
+      .map((cue, i) => `${i + 1}\n${cue.start} --> ${cue.end}\n${cue.textLines.join('\n')}\n`)
+      .join('\n');
+    const parsed = parser.fromSrt(canonical);
+    if (parsed.length !== batch.length) {
+      throw transcriptError(displayName, file, null, 'some cues could not be read');
+    }
+    for (const cue of parsed) {
+      const text = decodeEntities(stripMarkup(cue.text));
+      const segments = segmentsFromLines(text.split('\n'));
+      turns.push(...spreadOverCue(segments, cue.startSeconds, cue.endSeconds));
     }
   }
   return { format: 'srt', turns };

@@ -76,3 +76,25 @@ export function segmentsFromLines(lines: string[]): Array<{ name: string | null;
     .map((segment) => ({ name: segment.name, text: squashSpaces(segment.text) }))
     .filter((segment) => segment.text.length > 0);
 }
+
+/**
+ * Gives each speaker segment of one cue its share of the cue's time, in proportion to its
+ * length (characters other than spaces), in order. Times are seconds, rounded to milliseconds;
+ * a single segment keeps the cue's times.
+ */
+export function spreadOverCue<T extends { text: string }>(
+  segments: T[],
+  start: number,
+  end: number,
+): Array<T & { start: number; end: number }> {
+  if (segments.length === 1) return [{ ...segments[0], start, end }];
+  const weights = segments.map((segment) => Math.max(1, segment.text.replace(/\s/g, '').length));
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  const at = (share: number) => Math.round((start + ((end - start) * share) / total) * 1000) / 1000;
+  let done = 0;
+  return segments.map((segment, i) => {
+    const segmentStart = at(done);
+    done += weights[i];
+    return { ...segment, start: segmentStart, end: i === segments.length - 1 ? end : at(done) };
+  });
+}

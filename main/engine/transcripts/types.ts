@@ -51,6 +51,8 @@ export interface RawTranscript {
 /** Bad transcript input. The message names the file and, when known, the line or JSON path. */
 export class TranscriptError extends Error {
   override readonly name = 'TranscriptError';
+  /** Problem code when a replay reports this error. */
+  readonly code = 'transcript_format';
   constructor(
     message: string,
     readonly file: string,

@@ -1,14 +1,19 @@
 /**
- * WebVTT reader on top of `webvtt-parser`: voice spans (`<v Name>`, `<v.class Name>`, with or
- * without `</v>`) and "Name: text" lines give speakers; notes, styles and regions are ignored;
- * other tags are stripped and entities decoded by the parser.
+ * WebVTT reader. Cue blocks and timings are read and checked here, line by line; each cue's text
+ * goes through the cue-text parser of `webvtt-parser`, which resolves tags and entities. Voice
+ * spans (`<v Name>`, `<v.class Name>`, with or without `</v>`) and "Name: text" lines give
+ * speakers: one turn per span or line, each with a share of the cue's time in proportion to its
+ * length. Notes, styles and regions are ignored. Only one cue's tree is alive at a time, so
+ * memory follows the turns kept.
  */
 import { createRequire } from 'node:module';
-import { HTML_ENTITIES, segmentsFromLines, squashSpaces } from './text';
+import { HTML_ENTITIES, segmentsFromLines, spreadOverCue, squashSpaces } from './text';
 import { type RawTranscript, type RawTurn, transcriptError } from './types';
 
 const require = createRequire(import.meta.url);
-const { WebVTTParser } = require('webvtt-parser') as { WebVTTParser: WebVttParserClass };
+const { WebVTTCueTextParser } = require('webvtt-parser') as {
+  WebVTTCueTextParser: WebVttCueTextParserClass;
+};
 
 interface WebVttNode {
   type: 'text' | 'object' | 'timestamp';
@@ -16,19 +21,15 @@ interface WebVttNode {
   value?: string;
   children?: WebVttNode[];
 }
-interface WebVttCue {
-  startTime: number;
-  endTime: number;
-  text: string;
-  tree: { children: WebVttNode[] };
-}
-interface WebVttParseResult {
-  cues: WebVttCue[];
-  errors: Array<{ message: string; line: number; col?: number }>;
-}
-type WebVttParserClass = new (
-  entities?: Record<string, string>,
-) => { parse(input: string, mode?: string): WebVttParseResult };
+type WebVttCueTextParserClass = new (
+  text: string,
+  onError: (message: string, col: number) => void,
+  mode: 'metadata',
+  entities: Record<string, string>,
+) => { parse(cueStart: number, cueEnd: number): { children: WebVttNode[] } };
+
+/** The first line of every WebVTT file, after an optional byte order mark. */
+export const WEBVTT_HEADER = /^\ufeff?WEBVTT(?:[ \t\r\n]|$)/;
 
 const TIMESTAMP = String.raw`(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})`;
 const TIMING_LINE = new RegExp(`^[ \\t]*${TIMESTAMP}[ \\t]+-->[ \\t]+${TIMESTAMP}(?:[ \\t]+.*)?$`);
@@ -37,9 +38,19 @@ function seconds(h: string | undefined, m: string, s: string, ms: string): numbe
   return Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s) + Number(ms) / 1000;
 }
 
-/** Line numbers (1-based) of all cue timing lines, after checking each one strictly. */
-function checkCueTimings(lines: string[], displayName: string, file: string): number[] {
-  const timingLines: number[] = [];
+interface VttCue {
+  /** 1-based line of the timing line. */
+  line: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * The cues of a WebVTT file in file order, each timing line checked strictly. A timing line in
+ * the middle of a cue's text starts a new cue, as browsers read it.
+ */
+function* cuesOf(lines: string[], displayName: string, file: string): Generator<VttCue> {
   let index = 1; // line 0 is the WEBVTT header; its block ends at the first blank line
   while (index < lines.length && lines[index].trim() !== '') index++;
 
@@ -47,15 +58,15 @@ function checkCueTimings(lines: string[], displayName: string, file: string): nu
     while (index < lines.length && lines[index].trim() === '') index++;
     if (index >= lines.length) break;
     const blockStart = index;
-    let blockEnd = index;
-    while (blockEnd < lines.length && lines[blockEnd].trim() !== '') blockEnd++;
-    index = blockEnd;
-
     const first = lines[blockStart];
-    if (/^(NOTE|STYLE|REGION)($|[ \t])/.test(first)) continue;
+    if (/^(NOTE|STYLE|REGION)($|[ \t])/.test(first)) {
+      while (index < lines.length && lines[index].trim() !== '') index++;
+      continue;
+    }
+
     const timingIndex = first.includes('-->') ? blockStart : blockStart + 1;
-    const timing = timingIndex < blockEnd ? lines[timingIndex] : undefined;
-    if (timing === undefined || !timing.includes('-->')) {
+    const timing = lines[timingIndex];
+    if (timing === undefined || timing.trim() === '' || !timing.includes('-->')) {
       throw transcriptError(
         displayName,
         file,
@@ -83,76 +94,77 @@ function checkCueTimings(lines: string[], displayName: string, file: string): nu
         `cue ends at ${end} s, before it starts at ${start} s`,
       );
     }
-    timingLines.push(timingIndex + 1);
-  }
-  return timingLines;
-}
 
-/** Plain text of a cue-text subtree: text nodes joined, tags dropped, ruby text skipped. */
-function flatten(nodes: WebVttNode[] | undefined): string {
-  let text = '';
-  for (const node of nodes ?? []) {
-    if (node.type === 'text') text += node.value ?? '';
-    else if (node.type === 'object' && node.name !== 'rt') text += flatten(node.children);
-  }
-  return text;
-}
-
-/** Speaker segments of one cue: one per voice span, plus "Name: text" lines outside spans. */
-function cueSegments(cue: WebVttCue): Array<{ name: string | null; text: string }> {
-  const segments: Array<{ name: string | null; text: string }> = [];
-  let loose = '';
-  const flushLoose = () => {
-    if (loose.trim() !== '') segments.push(...segmentsFromLines(loose.split('\n')));
-    loose = '';
-  };
-  for (const node of cue.tree.children) {
-    if (node.type === 'object' && node.name === 'v') {
-      flushLoose();
-      const name = squashSpaces(node.value ?? '');
-      const text = squashSpaces(flatten(node.children));
-      if (text !== '') segments.push({ name: name === '' ? null : name, text });
-    } else if (node.type === 'text') {
-      loose += node.value ?? '';
-    } else if (node.type === 'object') {
-      loose += flatten(node.children);
+    index = timingIndex + 1;
+    const textLines: string[] = [];
+    while (index < lines.length && lines[index].trim() !== '' && !lines[index].includes('-->')) {
+      textLines.push(lines[index]);
+      index++;
     }
+    yield { line: timingIndex + 1, start, end, text: textLines.join('\n') };
   }
-  flushLoose();
+}
+
+/** One stretch of cue text and the voice it is in: a name, null for `<v>` without one. */
+interface VoicePiece {
+  voice: string | null | undefined;
+  text: string;
+}
+
+/**
+ * The cue text cut at every voice change, in order. A `<v>` opened inside another (a missing
+ * `</v>`) starts a new speaker; text after `</v>` belongs to the enclosing voice again; text
+ * outside any span has voice `undefined`. Ruby annotations (`<rt>`) are skipped.
+ */
+function voicePieces(nodes: WebVttNode[]): VoicePiece[] {
+  const pieces: VoicePiece[] = [];
+  const add = (voice: VoicePiece['voice'], text: string) => {
+    const last = pieces.at(-1);
+    if (last && last.voice === voice) last.text += text;
+    else pieces.push({ voice, text });
+  };
+  const visit = (children: WebVttNode[] | undefined, voice: VoicePiece['voice']) => {
+    for (const node of children ?? []) {
+      if (node.type === 'text') add(voice, node.value ?? '');
+      else if (node.type === 'object' && node.name === 'v') {
+        visit(node.children, squashSpaces(node.value ?? '') || null);
+      } else if (node.type === 'object' && node.name !== 'rt') visit(node.children, voice);
+    }
+  };
+  visit(nodes, undefined);
+  return pieces;
+}
+
+/** Speaker segments of one cue: one per voice span, plus one per "Name: text" line outside. */
+function cueSegments(nodes: WebVttNode[]): Array<{ name: string | null; text: string }> {
+  const segments: Array<{ name: string | null; text: string }> = [];
+  for (const piece of voicePieces(nodes)) {
+    if (piece.voice === undefined) {
+      segments.push(...segmentsFromLines(piece.text.split('\n')));
+      continue;
+    }
+    const text = squashSpaces(piece.text);
+    if (text !== '') segments.push({ name: piece.voice, text });
+  }
   return segments;
 }
 
 /** Parses WebVTT text. Throws TranscriptError naming the file and line on malformed input. */
 export function parseVtt(content: string, displayName: string, file: string): RawTranscript {
-  const lines = content.replace(/^\ufeff/, '').split(/\r\n|\r|\n/);
-  if (!/^WEBVTT($|[ \t])/.test(lines[0] ?? '')) {
+  const lines = content.split(/\r\n|\r|\n/);
+  if (!WEBVTT_HEADER.test(lines[0] ?? '')) {
     throw transcriptError(displayName, file, 1, "missing the 'WEBVTT' header on the first line");
-  }
-  const timingLines = checkCueTimings(lines, displayName, file);
-
-  const parser = new WebVTTParser(HTML_ENTITIES);
-  const result = parser.parse(content, 'metadata');
-  if (result.cues.length !== timingLines.length) {
-    // Our checks passed but the parser still dropped a cue: report what it said.
-    const problem = result.errors[0];
-    throw transcriptError(
-      displayName,
-      file,
-      problem?.line ?? null,
-      problem ? `invalid cue: ${problem.message}` : 'some cues could not be read',
-    );
   }
 
   const turns: RawTurn[] = [];
-  for (const cue of result.cues) {
-    for (const segment of cueSegments(cue)) {
-      turns.push({
-        name: segment.name,
-        text: segment.text,
-        start: cue.startTime,
-        end: cue.endTime,
-      });
-    }
+  const ignoreMarkupErrors = () => {};
+  for (const cue of cuesOf(lines, displayName, file)) {
+    const text = cue.text.replace(/\0/g, '\ufffd');
+    const tree = new WebVTTCueTextParser(text, ignoreMarkupErrors, 'metadata', HTML_ENTITIES).parse(
+      cue.start,
+      cue.end,
+    );
+    turns.push(...spreadOverCue(cueSegments(tree.children), cue.start, cue.end));
   }
   return { format: 'vtt', turns };
 }

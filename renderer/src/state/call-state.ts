@@ -25,6 +25,8 @@ export interface ChannelLevel {
   lastSoundT: number;
   /** Wall clock (ms) when the last level event arrived, to notice a source that stopped. */
   lastEventWallMs: number;
+  /** The channel's input device failed, closed or stalled (a `problem` naming the channel). */
+  deviceLost?: boolean;
 }
 
 export interface TranscriptLine {
@@ -149,7 +151,14 @@ function foldEvent(state: CallState, event: CallEvent, nowWallMs: number): CallS
       return { ...state, lastT, lines: [...finals, line, ...partials].slice(-MAX_LINES) };
     }
     case 'cue':
-      if (state.cues.some((view) => view.cue.id === event.id)) return { ...state, lastT };
+      if (state.cues.some((view) => view.cue.id === event.id)) {
+        // A confirmation updates the card where it is; any other repeat is a replayed event.
+        if (!event.confirmed) return { ...state, lastT };
+        const cues = state.cues.map((view) =>
+          view.cue.id === event.id ? { ...view, cue: event } : view,
+        );
+        return { ...state, lastT, cues };
+      }
       return {
         ...state,
         lastT,
@@ -170,6 +179,7 @@ function foldEvent(state: CallState, event: CallEvent, nowWallMs: number): CallS
         lastT: event.t,
         lastSoundT: sounding ? event.t : (previous?.lastSoundT ?? event.t),
         lastEventWallMs: nowWallMs,
+        ...(previous?.deviceLost ? { deviceLost: true } : {}),
       };
       return { ...state, lastT, levels: { ...state.levels, [event.channel]: level } };
     }
@@ -185,8 +195,21 @@ function foldEvent(state: CallState, event: CallEvent, nowWallMs: number): CallS
         endedT: event.t,
         lines: state.lines.filter((l) => l.final),
       };
-    case 'problem':
-      return { ...state, lastT, problems: [...state.problems, event].slice(-5) };
+    case 'problem': {
+      const problems = [...state.problems, event].slice(-5);
+      if (!event.channel) return { ...state, lastT, problems };
+      // The device carrying this side is gone: its meter says so at once, not after a silence.
+      const previous = state.levels[event.channel];
+      const lost: ChannelLevel = {
+        rmsDb: previous?.rmsDb ?? -100,
+        speech: false,
+        lastT: previous?.lastT ?? event.t,
+        lastSoundT: previous?.lastSoundT ?? event.t,
+        lastEventWallMs: previous?.lastEventWallMs ?? nowWallMs,
+        deviceLost: true,
+      };
+      return { ...state, lastT, problems, levels: { ...state.levels, [event.channel]: lost } };
+    }
     case 'intent':
     case 'whisper':
       return { ...state, lastT };
@@ -233,9 +256,9 @@ export type ChannelHealth =
   | { kind: 'lost' };
 
 /**
- * Whether a channel looks broken during a live call: silent for `SILENCE_WARNING_S` seconds of
- * call time, or no level event for `LEVEL_STALE_MS` of wall time. `none` when the source sends
- * no levels at all (a transcript replay).
+ * Whether a channel looks broken during a live call: its device reported lost, silent for
+ * `SILENCE_WARNING_S` seconds of call time, or no level event for `LEVEL_STALE_MS` of wall
+ * time. `none` when the source sends no levels at all (a transcript replay).
  */
 export function channelHealth(
   state: CallState,
@@ -245,7 +268,9 @@ export function channelHealth(
   const level = state.levels[channel];
   if (!level) return { kind: 'none' };
   if (state.status !== 'live') return { kind: 'ok', rmsDb: level.rmsDb, speech: level.speech };
-  if (nowWallMs - level.lastEventWallMs > LEVEL_STALE_MS) return { kind: 'lost' };
+  if (level.deviceLost || nowWallMs - level.lastEventWallMs > LEVEL_STALE_MS) {
+    return { kind: 'lost' };
+  }
   const silentFor = level.lastT - level.lastSoundT;
   if (silentFor >= SILENCE_WARNING_S) {
     return { kind: 'silent', seconds: Math.floor(silentFor), rmsDb: level.rmsDb };

@@ -1,6 +1,7 @@
 /**
- * The overlay a rep reads in glances during a call: status and timer, level meters, the newest
- * cue large, older cues collapsed, alerts, and the live transcript at the bottom.
+ * The overlay a rep reads in glances during a call: status and timer, the Start/Stop button,
+ * level meters, the newest cue large, older cues collapsed, alerts, and the live transcript at
+ * the bottom. Live calls and replays look the same.
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +26,7 @@ export function Overlay() {
   const cues = visibleCues(state);
   const [expanded, setExpanded] = useState<string | null>(null);
   const openId = expanded && cues.some((v) => v.cue.id === expanded) ? expanded : cues[0]?.cue.id;
+  const [startError, setStartError] = useState<string | null>(null);
 
   return (
     <div className="overlay" data-testid="overlay" data-call-status={state.status}>
@@ -37,12 +39,26 @@ export function Overlay() {
           {formatClock(callSeconds(state, now))}
         </span>
         <span className="spacer" />
+        <CallButton state={state} onStartError={setStartError} />
         <EscalateButton state={state} />
         <LanguageSwitch />
       </header>
       {connection !== 'open' && (
         <div className="banner warn" role="status" data-testid="connection-banner">
           {t(connection === 'connecting' ? 'status.connecting' : 'status.disconnected')}
+        </div>
+      )}
+      {startError && state.status !== 'live' && (
+        <div className="banner error" role="alert" data-testid="start-error">
+          <strong>{t('call.cannotStart')}</strong> · {startError}
+          <button
+            type="button"
+            className="linklike dismiss-banner"
+            aria-label={t('cue.dismiss')}
+            onClick={() => setStartError(null)}
+          >
+            ×
+          </button>
         </div>
       )}
       <div className="levels">
@@ -81,6 +97,43 @@ export function Overlay() {
         <Transcript lines={state.lines} maxLines={6} />
       </section>
     </div>
+  );
+}
+
+/**
+ * Starts a live call from the devices chosen in Settings when none runs, and stops the running
+ * one. A refusal (no device, no model, …) goes to `onStartError` as the engine words it.
+ */
+function CallButton(props: { state: CallState; onStartError: (message: string | null) => void }) {
+  const { t } = useTranslation();
+  const engine = useEngine();
+  const [pending, setPending] = useState<'starting' | 'stopping' | null>(null);
+  const live = props.state.status === 'live';
+  const onClick = async () => {
+    if (live) {
+      setPending('stopping');
+      const result = await engine.invoke('call.stop', {});
+      setPending(null);
+      if (!result.ok) props.onStartError(result.error.message);
+      return;
+    }
+    setPending('starting');
+    props.onStartError(null);
+    const result = await engine.invoke('call.startLive', {});
+    setPending(null);
+    if (!result.ok) props.onStartError(result.error.message);
+  };
+  return (
+    <button
+      type="button"
+      className={`call-button ${live ? 'stop' : 'start'}`}
+      disabled={pending !== null}
+      onClick={onClick}
+      data-testid="call-button"
+      data-action={live ? 'stop' : 'start'}
+    >
+      {pending ? t(`call.${pending}`) : t(live ? 'call.stop' : 'call.start')}
+    </button>
   );
 }
 

@@ -35,12 +35,13 @@ export function PlaybookView() {
           <ul>
             {playbook.errors.map((problem) => (
               <li
-                key={`${problem.file}:${problem.line}:${problem.field}`}
+                key={`${problem.file}:${problem.line}:${problem.field}:${problem.message}`}
                 data-testid="playbook-error"
               >
                 <code>
                   {problem.file}
                   {problem.line !== null && `:${problem.line}`}
+                  {problem.line !== null && problem.column !== undefined && `:${problem.column}`}
                 </code>{' '}
                 <strong>{problem.field}</strong> — {problem.message}
               </li>

@@ -65,7 +65,9 @@ export function CallList() {
               <span className="call-title">{call.title}</span>
               <span className="call-meta">
                 {new Date(call.startedAt).toLocaleString()} · {formatDuration(call.durationS, t)} ·{' '}
-                {t(`review.status.${call.status}`)}
+                <span data-testid="call-status" data-status={call.status}>
+                  {t(`review.status.${call.status}`)}
+                </span>
                 {call.competitors.length > 0 && ` · ${call.competitors.join(', ')}`}
               </span>
               {call.snippet && (
@@ -142,7 +144,9 @@ export function CallPage({ callId }: { callId: string }) {
       <h1>{call.title}</h1>
       <p className="muted">
         {new Date(call.startedAt).toLocaleString()} · {formatDuration(call.durationS, t)} ·{' '}
-        {t(`review.status.${call.status}`)}
+        <span data-testid="call-status" data-status={call.status}>
+          {t(`review.status.${call.status}`)}
+        </span>
       </p>
       <div className="call-columns">
         <section className="summary" data-testid="call-summary">
@@ -163,9 +167,10 @@ export function CallPage({ callId }: { callId: string }) {
                 <dd>{summary.stakeholders.join(', ') || '—'}</dd>
               </dl>
               <p className="muted">
-                {t('review.talkRatio', {
+                {t(summary.talkRatio.unknown ? 'review.talkRatioUnknown' : 'review.talkRatio', {
                   rep: Math.round(summary.talkRatio.rep * 100),
                   customer: Math.round(summary.talkRatio.customer * 100),
+                  unknown: Math.round((summary.talkRatio.unknown ?? 0) * 100),
                 })}
               </p>
               <h3>{t('review.nextSteps')}</h3>
@@ -232,6 +237,8 @@ export function buildTimeline(events: readonly CallEvent[]): TimelineItem[] {
         intents: intents.get(event.id) ?? [],
       });
     } else if (event.type === 'cue') {
+      // A confirmed tentative cue is the same cue: keep its row where it was first shown.
+      if (items.some((item) => item.key === `c-${event.id}`)) continue;
       items.push({
         key: `c-${event.id}`,
         t: event.t,

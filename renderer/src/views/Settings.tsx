@@ -1,12 +1,14 @@
 /**
- * Settings: audio devices, call and interface language, speech models (download with progress,
- * verify), the playbook folder and the overlay's behaviour.
+ * Settings: the two audio devices of a live call, call and interface language, speech models
+ * (which is installed and used, download with progress, verify), the playbook folder and the
+ * overlay's behaviour.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   type AppSettings,
   type AudioDevice,
+  type AudioDeviceChoice,
   DEFAULT_APP_SETTINGS,
   type ModelStatus,
 } from '../../../main/contract/api';
@@ -30,10 +32,6 @@ export function SettingsView() {
           overlay: { ...s.overlay, ...((result.value as Partial<AppSettings>).overlay ?? {}) },
         }));
     });
-    void engine.invoke('audio.devices', {}).then((result) => {
-      if (result.ok) setDevices(result.value);
-      else setMessage(result.error.message);
-    });
     void engine.invoke('models.list', {}).then((result) => result.ok && setModels(result.value));
     return engine.subscribe((push) => {
       if (push.kind !== 'model_progress') return;
@@ -45,6 +43,18 @@ export function SettingsView() {
       });
     });
   }, [engine]);
+
+  const [listing, setListing] = useState(false);
+  const listDevices = useCallback(async () => {
+    setListing(true);
+    const result = await engine.invoke('audio.devices', {});
+    setListing(false);
+    if (result.ok) setDevices(result.value);
+    else setMessage(result.error.message);
+  }, [engine]);
+  useEffect(() => {
+    void listDevices();
+  }, [listDevices]);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -60,25 +70,59 @@ export function SettingsView() {
     const list = await engine.invoke('models.list', {});
     if (list.ok) setModels(list.value);
   };
-  const deviceSelect = (key: 'micDevice' | 'systemDevice', label: string) => (
-    <label>
-      {label}
-      <select
-        value={settings[key] ?? ''}
-        onChange={(e) =>
-          setSettings({ ...settings, [key]: e.target.value === '' ? null : Number(e.target.value) })
-        }
-        data-testid={`setting-${key}`}
-      >
-        <option value="">{t('settings.systemDefault')}</option>
-        {devices.map((device) => (
-          <option key={device.id} value={device.id}>
-            {device.name} ({device.hostApi})
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  const deviceSelect = (key: 'micDevice' | 'systemDevice', label: string, hint?: string) => {
+    const chosen = settings[key];
+    const present = chosen ? presentDevice(chosen, devices) : undefined;
+    return (
+      <label>
+        {label}
+        <select
+          value={present ? deviceKey(present) : chosen ? deviceKey(chosen) : ''}
+          onChange={(e) => {
+            const device = devices.find((d) => deviceKey(d) === e.target.value);
+            setSettings({ ...settings, [key]: device ? deviceChoice(device) : chosen });
+          }}
+          data-testid={`setting-${key}`}
+        >
+          {!chosen && <option value="">{t('settings.chooseDevice')}</option>}
+          {chosen && !present && (
+            <option value={deviceKey(chosen)}>
+              {chosen.name} — {t('settings.deviceMissing')}
+            </option>
+          )}
+          {devices.map((device) => (
+            <option key={device.id} value={deviceKey(device)}>
+              {device.name} ({device.hostApi})
+            </option>
+          ))}
+        </select>
+        {chosen && !present && !listing && (
+          <span className="warning" role="alert" data-testid={`device-missing-${key}`}>
+            ⚠ {t('settings.deviceMissingHint', { name: chosen.name })}
+          </span>
+        )}
+        {hint && <span className="muted hint">{hint}</span>}
+      </label>
+    );
+  };
+
+  const installed = models.filter((model) => model.state === 'installed');
+  const chosenModel = models.find((model) => model.name === settings.asrModel);
+  const modelSummary =
+    models.length === 0
+      ? null
+      : installed.length === 0
+        ? { warn: true, text: t('settings.noModel', { name: models[0].name }) }
+        : chosenModel && chosenModel.state !== 'installed'
+          ? { warn: true, text: t('settings.chosenMissing', { name: chosenModel.name }) }
+          : chosenModel
+            ? { warn: false, text: t('settings.modelUsed', { name: chosenModel.name }) }
+            : {
+                warn: false,
+                text: t('settings.modelAuto', {
+                  names: installed.map((model) => model.name).join(', '),
+                }),
+              };
 
   return (
     <form className="page settings" onSubmit={save} data-testid="settings">
@@ -86,7 +130,15 @@ export function SettingsView() {
       <fieldset>
         <legend>{t('settings.devices')}</legend>
         {deviceSelect('micDevice', t('settings.mic'))}
-        {deviceSelect('systemDevice', t('settings.system'))}
+        {deviceSelect('systemDevice', t('settings.system'), t('settings.systemHint'))}
+        {!listing && devices.length === 0 && (
+          <p className="warning" data-testid="no-devices">
+            {t('settings.noDevices')}
+          </p>
+        )}
+        <button type="button" onClick={() => void listDevices()} disabled={listing}>
+          {t('settings.refreshDevices')}
+        </button>
       </fieldset>
       <fieldset>
         <legend>{t('lang.label')}</legend>
@@ -119,7 +171,28 @@ export function SettingsView() {
       </fieldset>
       <fieldset>
         <legend>{t('settings.models')}</legend>
+        {modelSummary && (
+          <p
+            className={modelSummary.warn ? 'warning' : 'muted'}
+            role={modelSummary.warn ? 'alert' : undefined}
+            data-testid="model-summary"
+          >
+            {modelSummary.warn ? '⚠ ' : ''}
+            {modelSummary.text}
+          </p>
+        )}
         <ul className="models">
+          <li>
+            <label className="inline">
+              <input
+                type="radio"
+                name="asrModel"
+                checked={settings.asrModel === null}
+                onChange={() => setSettings({ ...settings, asrModel: null })}
+              />
+              {t('settings.modelByLang')}
+            </label>
+          </li>
           {models.map((model) => (
             <li key={model.name} data-testid="model-row">
               <label className="inline">
@@ -131,9 +204,12 @@ export function SettingsView() {
                 />
                 <strong>{model.name}</strong>
               </label>{' '}
-              <span className="muted">
-                {model.languages.join(', ')} · {(model.sizeBytes / 1e6).toFixed(0)} MB ·{' '}
+              <span className={`model-state ${model.state}`} data-testid="model-state">
+                {model.state === 'installed' ? '✓ ' : ''}
                 {t(`settings.modelState.${model.state}`)}
+              </span>
+              <span className="muted">
+                {model.languages.join(', ')} · {(model.sizeBytes / 1e6).toFixed(0)} MB
               </span>
               {model.state === 'downloading' && (
                 <progress max={1} value={model.progress ?? 0} data-testid="model-progress" />
@@ -223,4 +299,22 @@ export function SettingsView() {
       </div>
     </form>
   );
+}
+
+/** Identifies a device in the picker by what survives re-plugging: its name and host API. */
+function deviceKey(device: Pick<AudioDevice, 'name'> & { hostApi?: string }): string {
+  return `${device.hostApi ?? ''}\u0000${device.name}`;
+}
+
+/** The device present that a saved choice means, found as the engine finds it: by name. */
+function presentDevice(
+  choice: AudioDeviceChoice,
+  devices: readonly AudioDevice[],
+): AudioDevice | undefined {
+  const named = devices.filter((device) => device.name === choice.name);
+  return named.find((device) => device.hostApi === choice.hostApi) ?? named[0];
+}
+
+function deviceChoice(device: AudioDevice): AudioDeviceChoice {
+  return { name: device.name, hostApi: device.hostApi, id: device.id };
 }

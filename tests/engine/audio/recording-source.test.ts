@@ -65,6 +65,7 @@ class RecordingSink implements CallSourceSink {
   utterances: SourceUtterance[] = [];
   levels: Array<{ channel: 'rep' | 'customer'; rmsDb: number; speech: boolean; t: number }> = [];
   problems: string[] = [];
+  fatalProblems = 0;
   partial(speaker: Speaker, text: string, t: number) {
     this.partials.push({ speaker, text, t });
   }
@@ -74,8 +75,9 @@ class RecordingSink implements CallSourceSink {
   level(channel: 'rep' | 'customer', rmsDb: number, speech: boolean, t: number) {
     this.levels.push({ channel, rmsDb, speech, t });
   }
-  problem(code: string, message: string) {
+  problem(code: string, message: string, fatal: boolean) {
     this.problems.push(`${code}: ${message}`);
+    if (fatal) this.fatalProblems++;
   }
   get eventCount() {
     return (
@@ -280,5 +282,22 @@ describe('pacing of a recording', () => {
     await run(new RecordingSource(file, fake), sink, true, controller.signal);
     expect(performance.now() - started).toBeLessThan(800);
     expect(Math.max(...sink.levels.map((l) => l.t))).toBeLessThan(0.8);
+  });
+
+  it('plays a recording cut short by a crashed recorder as far as it goes, after a warning', async () => {
+    const whole = encodeWav([tone, new Float32Array(tone.length)], 16_000);
+    const cut = path.join(dir, 'crashed.wav');
+    writeFileSync(cut, whole.subarray(0, 44 + 24_000)); // 0.375 s of 1.5 s survive
+    const sink = new RecordingSink();
+    await run(new RecordingSource(cut, fake), sink);
+    expect(sink.problems).toEqual([
+      expect.stringMatching(
+        /^recording_incomplete: crashed\.wav: the recording is cut short: .* playing the 0\.38 s that are there \(1\.13 s missing\)$/,
+      ),
+    ]);
+    expect(sink.fatalProblems).toBe(0);
+    const lastLevel = Math.max(...sink.levels.map((l) => l.t));
+    expect(lastLevel).toBeGreaterThan(0.3);
+    expect(lastLevel).toBeLessThan(0.5);
   });
 });

@@ -112,20 +112,6 @@ describe('reading WAV recordings', () => {
     expect(Array.from(right, (v) => Math.round(v * 32768))).toEqual([-1000, -2000, -3000]);
   });
 
-  it.each([0, 0xffffffff])(
-    'reads to the end of the file when a streaming writer left data size %d',
-    async (size) => {
-      const bytes = riff([
-        ['fmt ', fmtChunk(1, 1, 16_000, 16)],
-        ['data', pcm16([5, 6, 7, 8, 9])],
-      ]);
-      bytes.writeUInt32LE(size, 40);
-      const file = write(`streaming-${size}.wav`, bytes);
-      const [samples] = await readAll(file);
-      expect(Array.from(samples, (v) => Math.round(v * 32768))).toEqual([5, 6, 7, 8, 9]);
-    },
-  );
-
   const rejects: Array<[string, Buffer, RegExp]> = [
     ['empty', Buffer.alloc(0), /the file is empty/],
     [
@@ -174,12 +160,12 @@ describe('reading WAV recordings', () => {
       /3 channels/,
     ],
     [
-      'truncated',
+      'header only',
       riff([
         ['fmt ', fmtChunk(1, 1, 16_000, 16)],
         ['data', Buffer.alloc(1000)],
-      ]).subarray(0, 500),
-      /truncated: the data chunk declares 1000 bytes but only 456 are present/,
+      ]).subarray(0, 44),
+      /the data chunk holds no audio/,
     ],
     ['no data', riff([['fmt ', fmtChunk(1, 1, 16_000, 16)]]), /no data chunk/],
     [
@@ -202,6 +188,95 @@ describe('reading WAV recordings', () => {
       await expect(readWavInfo(file)).rejects.toThrow(/supported: RIFF\/WAVE, 16-bit integer PCM/);
     },
   );
+});
+
+/** A mono 16 kHz file whose data chunk size field says `declared`, followed by `present`. */
+function withDataSize(declared: number, present: Buffer, channels = 1): Buffer {
+  const bytes = riff([
+    ['fmt ', fmtChunk(1, channels, 16_000, 16)],
+    ['data', present],
+  ]);
+  bytes.writeUInt32LE(declared, 40);
+  // riff() pads an odd chunk; a recorder that stopped mid-sample leaves no pad.
+  return present.length % 2 ? bytes.subarray(0, bytes.length - 1) : bytes;
+}
+
+describe('recordings whose data size does not fit the file', () => {
+  const samples = [5, 6, 7, 8, 9];
+  const audio = pcm16(samples);
+  const halfSecond = Array.from({ length: 8000 }, (_, i) => (i % 200) - 100);
+  const cases: Array<[string, Buffer, number[], RegExp[]]> = [
+    [
+      'cut short by a crashed recorder',
+      withDataSize(32_000, pcm16(halfSecond)),
+      halfSecond,
+      [
+        new RegExp(
+          'the recording is cut short: the data chunk declares 32000 bytes \\(1\\.00 s\\) but ' +
+            'only 16000 are present; playing the 0\\.50 s that are there \\(0\\.50 s missing\\)',
+        ),
+      ],
+    ],
+    [
+      'one byte short',
+      withDataSize(10, audio.subarray(0, 9)),
+      [5, 6, 7, 8],
+      [/declares 10 bytes .* only 9 are present/, /ignoring the last 1 byte\(s\)/],
+    ],
+    ['left at size 0', withDataSize(0, audio), samples, [/did not finish .*still 0\)/]],
+    [
+      'left at size 0xFFFFFFFF',
+      withDataSize(0xffffffff, audio),
+      samples,
+      [/did not finish .*still 0xFFFFFFFF\)/],
+    ],
+    [
+      'smaller than the audio that follows',
+      withDataSize(4, audio),
+      samples,
+      [/declares 4 bytes .* but 6 more bytes of audio follow it/],
+    ],
+    [
+      'not a whole number of frames',
+      withDataSize(10, audio, 2),
+      [5, 7],
+      [/ignoring the last 2 byte\(s\) of audio data, less than one frame of 4 bytes/],
+    ],
+  ];
+  it.each(cases)(
+    'plays what is there when the data size is %s, with a warning naming the file',
+    async (name, bytes, expected, warnings) => {
+      const file = write(`size-${name.replace(/\W+/g, '-')}.wav`, bytes);
+      const info = await readWavInfo(file);
+      expect(info.warnings).toHaveLength(warnings.length);
+      warnings.forEach((pattern, i) => {
+        expect(info.warnings[i]).toMatch(pattern);
+        expect(info.warnings[i]).toMatch(new RegExp(`^${path.basename(file)}: `));
+      });
+      const [channel] = await readAll(file);
+      expect(Array.from(channel, (v) => Math.round(v * 32768))).toEqual(expected);
+    },
+  );
+
+  it('keeps the declared size, without a warning, when more chunks follow the audio', async () => {
+    const file = write(
+      'list-after-data.wav',
+      riff([
+        ['fmt ', fmtChunk(1, 1, 16_000, 16)],
+        ['data', pcm16([1, 2, 3])],
+        ['LIST', Buffer.from('INFOISFT\x04\x00\x00\x00sox\x00', 'latin1')],
+      ]),
+    );
+    const info = await readWavInfo(file);
+    expect(info.warnings).toEqual([]);
+    const [channel] = await readAll(file);
+    expect(Array.from(channel, (v) => Math.round(v * 32768))).toEqual([1, 2, 3]);
+  });
+
+  it('gives a well-formed recording no warning', async () => {
+    const file = write('clean.wav', encodeWav([ramp(1600, 0.5)], 16_000));
+    expect((await readWavInfo(file)).warnings).toEqual([]);
+  });
 });
 
 describeWithShared('reading the shared call recordings', () => {

@@ -1,38 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  loadPlaybook,
-  localList,
-  localText,
-  PlaybookError,
-} from '../../../main/engine/playbook/load';
+import { loadPlaybook, localList, localText } from '../../../main/engine/playbook/load';
 import { defaultPlaybookDir } from '../../../main/engine/resources';
+import { errorOf, issuesOf, playbookDir, removePlaybookDirs } from '../../helpers/playbook-dir';
 
-const dirs: string[] = [];
-function playbookDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cuecard-playbook-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function issuesOf(dir: string) {
-  try {
-    loadPlaybook(dir);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlaybookError);
-    return (error as PlaybookError).issues;
-  }
-  throw new Error('expected the playbook to be rejected');
-}
+afterEach(removePlaybookDirs);
 
 const talkTrack = `talk_tracks:
   - id: price_objection
@@ -87,6 +61,77 @@ describe('playbook errors', () => {
     expect(issue.message).toMatch(/YAML syntax/);
   });
 
+  it.each([
+    ['an unclosed flow map', 'rules:\n  - id: a\n    when: { intent: stall\n    then: []\n'],
+    ['an unclosed flow list', 'playbook:\n  name: x\n  own_names: [a, b\n'],
+    ['a missing closing quote', 'playbook:\n  name: "x\n'],
+    ['a tab used for indentation', 'playbook:\n\tname: x\n'],
+    ['a key given twice', 'playbook:\n  name: x\n  name: y\n'],
+    ['two documents in one file', 'playbook:\n  name: x\n---\nrules: []\n'],
+    ['an alias to no anchor', 'playbook:\n  name: *nothing\n'],
+  ])('reports %s as FILE:LINE:COLUMN: message, once and cleanly', (_, yaml) => {
+    const error = errorOf(playbookDir({ 'broken.yaml': yaml }, false));
+    const lines = error.message.split('\n').slice(1);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).toMatch(/^ {2}\S*broken\.yaml:\d+:\d+: YAML syntax: \S/);
+      expect(line).not.toMatch(/line \d+|column \d+|[:\n]$/);
+    }
+    expect(new Set(lines).size).toBe(lines.length);
+    for (const issue of error.issues) expect(issue.column).toBeGreaterThan(0);
+  });
+
+  it('refuses an alias bomb, naming the file, line and column of the first alias', () => {
+    const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [from, to] of ['ab', 'bc', 'cd', 'de', 'ef', 'fg'].map((p) => p.split('')))
+      levels.push(`${to}: &${to} [${Array(9).fill(`*${from}`).join(', ')}]`);
+    const error = errorOf(playbookDir({ 'bomb.yaml': `${levels.join('\n')}\n` }));
+    expect(error.issues).toHaveLength(1);
+    expect(error.message).toMatch(/bomb\.yaml:2:8: YAML aliases expand to too much data/);
+  });
+
+  it('reports every unknown section, suggesting the one meant', () => {
+    const issues = issuesOf(playbookDir({ 'rules.yaml': 'rule:\n  - id: a\n' }));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        line: 1,
+        field: 'rule',
+        message: expect.stringMatching(/unknown section "rule"; did you mean rules\?/),
+      }),
+    ]);
+  });
+
+  it('rejects a file that is not a mapping of sections', () => {
+    const [issue] = issuesOf(playbookDir({ 'list.yaml': '- id: a\n' }));
+    expect(issue).toMatchObject({ line: 1, message: expect.stringMatching(/found a list/) });
+  });
+
+  it('rejects a folder that has no playbook section, since the name is required', () => {
+    const dir = playbookDir({ 'talk-tracks.yaml': talkTrack }, false);
+    expect(issuesOf(dir)).toEqual([
+      expect.objectContaining({
+        field: 'playbook',
+        message: expect.stringMatching(/no file has a `playbook:` section/),
+      }),
+    ]);
+    const nameless = playbookDir({ 'playbook.yaml': 'playbook:\n  company: Acme\n' }, false);
+    expect(issuesOf(nameless)).toEqual([
+      expect.objectContaining({
+        line: 1,
+        field: 'playbook.name',
+        message: expect.stringMatching(/missing required field/),
+      }),
+    ]);
+  });
+
+  it('reports a file it cannot read instead of throwing', () => {
+    const dir = playbookDir({});
+    symlinkSync(path.join(dir, 'nowhere.yaml'), path.join(dir, 'dangling.yaml'));
+    const [issue] = issuesOf(dir);
+    expect(issue.file).toMatch(/dangling\.yaml$/);
+    expect(issue.message).toMatch(/cannot be read/);
+  });
+
   it('names the file, line and field of a wrong value', () => {
     const dir = playbookDir({
       'talk-tracks.yaml': talkTrack,
@@ -120,6 +165,22 @@ describe('playbook errors', () => {
       /missing required field/,
     );
     expect(issues.find((i) => i.field === 'battlecards[1].competitor')?.line).toBe(5);
+  });
+
+  it('reads the phrases in which a competitor name has its ordinary sense, none by default', () => {
+    const playbook = loadPlaybook(
+      playbookDir({
+        'battlecards.yaml': `battlecards:
+  - id: acme
+    competitor: Acme
+    not_when: [acme corner, 阿克米山]
+  - id: other
+    competitor: Other
+`,
+      }),
+    );
+    expect(playbook.battlecardById('acme')?.not_when).toEqual(['acme corner', '阿克米山']);
+    expect(playbook.battlecardById('other')?.not_when).toEqual([]);
   });
 
   it('reports a rule that shows a talk-track that does not exist', () => {
@@ -157,6 +218,8 @@ describe('playbook errors', () => {
     expect(issuesOf(path.join(os.tmpdir(), 'cuecard-no-such-playbook'))[0].message).toMatch(
       /not found/,
     );
-    expect(issuesOf(playbookDir({ 'notes.txt': 'hi' }))[0].message).toMatch(/no \.yaml files/);
+    expect(issuesOf(playbookDir({ 'notes.txt': 'hi' }, false))[0].message).toMatch(
+      /no \.yaml files/,
+    );
   });
 });

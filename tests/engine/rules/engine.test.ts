@@ -103,6 +103,12 @@ describe('rule conditions', () => {
     expect(call.evaluate(heard('stall', 'customer', 60))).toHaveLength(1);
   });
 
+  it('fires after an earlier utterance of its own intent', () => {
+    const call = new RuleSet(playbook, [rule({ intent: 'stall', after: ['stall'] })]).newCall();
+    expect(call.evaluate(heard('stall', 'customer', 5))).toEqual([]);
+    expect(call.evaluate(heard('stall', 'customer', 9))).toHaveLength(1);
+  });
+
   it('fires only after a required earlier intent', () => {
     const call = new RuleSet(playbook, [
       rule({ intent: 'stall', after: ['price_objection'] }),
@@ -131,18 +137,75 @@ describe('rule conditions', () => {
 });
 
 describe('cooldowns and confidence', () => {
-  it('shows a talk-track again when the intent is clearly heard soon after a tentative firing', () => {
+  const at = (label: string, t: number, confidence: number) => ({
+    ...heard(label, 'customer', t),
+    confidence,
+  });
+  const confirmed = (firings: ReturnType<ReturnType<RuleSet['newCall']>['evaluate']>) =>
+    shown(firings.map((f) => ({ ...f, shows: f.confirms })));
+
+  it.each([
+    ['confident, then confident', 0.97, 0.99],
+    ['tentative, then tentative', 0.5, 0.55],
+    ['confident, then tentative', 0.97, 0.5],
+  ])('never shows the same card twice within the cooldown (%s)', (_, first, second) => {
     const call = new RuleSet(playbook).newCall();
-    const tentative = { ...heard('stall', 'customer', 100), confidence: 0.5 };
-    expect(shown(call.evaluate(tentative))).toEqual(['talk_track:stall']);
-    expect(shown(call.evaluate({ ...heard('stall', 'customer', 105), confidence: 0.55 }))).toEqual(
-      [],
-    );
-    expect(shown(call.evaluate({ ...heard('stall', 'customer', 110), confidence: 0.97 }))).toEqual([
-      'talk_track:stall',
+    expect(shown(call.evaluate(at('stall', 100, first)))).toEqual(['talk_track:stall']);
+    const again = call.evaluate(at('stall', 105, second));
+    expect(shown(again)).toEqual([]);
+    expect(confirmed(again)).toEqual([]);
+  });
+
+  it('confirms a tentative card in place when the intent is then clearly heard, once', () => {
+    const call = new RuleSet(playbook).newCall();
+    const [tentative] = call.evaluate(at('stall', 100, 0.5));
+    expect(tentative.tentative).toBe(true);
+    const [sure] = call.evaluate(at('stall', 105, 0.97));
+    expect(sure).toMatchObject({ tentative: false, shows: [] });
+    expect(confirmed([sure])).toEqual(['talk_track:stall']);
+    expect(call.evaluate(at('stall', 110, 0.99))).toEqual([]);
+  });
+
+  it('holds the card back for a full cooldown from its confirmation, then shows it anew', () => {
+    const call = new RuleSet(playbook).newCall();
+    call.evaluate(at('price_objection', 27, 0.6));
+    expect(confirmed(call.evaluate(at('price_objection', 48, 0.99)))).toEqual([
+      'talk_track:price_objection',
     ]);
-    expect(shown(call.evaluate({ ...heard('stall', 'customer', 115), confidence: 0.99 }))).toEqual(
-      [],
-    );
+    expect(call.evaluate(at('price_objection', 100, 0.99))).toEqual([]);
+    expect(shown(call.evaluate(at('price_objection', 108, 0.99)))).toEqual([
+      'talk_track:price_objection',
+    ]);
+  });
+
+  it('alerts the manager once for a tentative firing and its confirmation', () => {
+    const alerting = Rule.parse({
+      id: 'stall-alert',
+      when: { intent: 'stall' },
+      then: [{ show: 'talk_track' }, { alert_manager: 'The customer stalls.' }],
+    });
+    const call = new RuleSet(playbook, [alerting]).newCall();
+    expect(call.evaluate(at('stall', 10, 0.5))[0].alert).not.toBeNull();
+    const [confirmation] = call.evaluate(at('stall', 12, 0.95));
+    expect(confirmation.alert).toBeNull();
+    expect(confirmed([confirmation])).toEqual(['talk_track:stall']);
+  });
+
+  it('lets a once-per-call rule confirm its tentative card but never show another', () => {
+    const call = new RuleSet(playbook).newCall();
+    const compare = (t: number, confidence: number) => ({
+      ...heard('rep_competitor_comparison', 'rep', t),
+      confidence,
+    });
+    call.evaluate(compare(10, 0.9));
+    call.evaluate(compare(20, 0.9));
+    const [first] = call.evaluate(compare(30, 0.4));
+    expect(first.tentative).toBe(true);
+    expect(first.alert).not.toBeNull();
+    for (const t of [40, 50]) expect(call.evaluate(compare(t, 0.9))).toEqual([]);
+    const [confirmation] = call.evaluate(compare(60, 0.9));
+    expect(confirmed([confirmation])).toEqual(['talk_track:cite_evidence_when_comparing']);
+    expect(confirmation.alert).toBeNull();
+    for (const t of [70, 80, 90, 300]) expect(call.evaluate(compare(t, 0.9))).toEqual([]);
   });
 });

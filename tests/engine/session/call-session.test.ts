@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CallEvent, Speaker } from '../../../main/contract/events';
+import { ModelMissingError } from '../../../main/engine/asr/models';
+import { ModelFileError } from '../../../main/engine/asr/onnx-file';
+import { AsrConfigError } from '../../../main/engine/asr/recognizer';
+import { VadModelError } from '../../../main/engine/audio/vad';
+import { AudioFormatError } from '../../../main/engine/audio/wav';
+import { SourceError } from '../../../main/engine/session/open-source';
+import { TranscriptError } from '../../../main/engine/transcripts';
 import { competitorNames, loadPlaybook, localText } from '../../../main/engine/playbook/load';
 import { defaultPlaybookDir } from '../../../main/engine/resources';
 import { RuleSet } from '../../../main/engine/rules/engine';
@@ -120,6 +127,49 @@ describe('a call session', () => {
     });
   });
 
+  it('confirms a tentative cue by publishing the same cue again, not a second card', async () => {
+    const sure: IntentModel = {
+      classify: async ({ text }) =>
+        text === 'Let me check with my boss first.'
+          ? [{ label: 'stall', confidence: 0.45 }]
+          : text === 'Let me think about it.'
+            ? [{ label: 'stall', confidence: 0.98 }]
+            : [],
+    };
+    const s = new CallSession(
+      {
+        playbook,
+        rules: new RuleSet(playbook),
+        intents: sure,
+        competitors,
+        summarize: summarizeCall,
+      },
+      {
+        source: new ListSource([
+          ['customer', 'Let me check with my boss first.', 100, 103],
+          ['customer', 'Let me think about it.', 104, 107],
+        ]),
+        lang: 'en',
+      },
+    );
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    await s.run();
+    const cues = events.filter((e) => e.type === 'cue');
+    const utterances = events.filter((e) => e.type === 'utterance');
+    expect(cues).toHaveLength(2);
+    expect(cues[0]).toMatchObject({ refId: 'stall', tentative: true });
+    expect(cues[1]).toMatchObject({
+      id: cues[0].id,
+      refId: 'stall',
+      tentative: false,
+      confirmed: true,
+      utteranceId: utterances[1].id,
+    });
+    expect(cues[1].t).toBeGreaterThanOrEqual(107);
+    expect(s.feedback(cues[0].id, 'helpful')).toBe(true);
+  });
+
   it('writes every event to the recorder and ends the call there', async () => {
     const recorded: string[] = [];
     const recorder: CallRecorder = {
@@ -133,11 +183,13 @@ describe('a call session', () => {
     expect(recorded.at(-1)).toBe('end:completed');
   });
 
-  it('keeps coaching when storage fails', async () => {
+  it('ends the call with a fatal problem naming the disk trouble when storing fails mid-call', async () => {
+    const written: string[] = [];
     const recorder: CallRecorder = {
       startCall: () => {},
-      recordEvent: () => {
-        throw new Error('disk full');
+      recordEvent: (_id, e) => {
+        if (written.length === 5) throw new Error('/data/cuecard.db: the disk is full');
+        written.push(e.type);
       },
       endCall: () => {},
     };
@@ -145,7 +197,57 @@ describe('a call session', () => {
     const events: CallEvent[] = [];
     s.on((e) => events.push(e));
     await s.run();
-    expect(events.filter((e) => e.type === 'cue')).toHaveLength(4);
+    const problems = events.filter((e) => e.type === 'problem');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'store_failed', fatal: true });
+    expect(problems[0].type === 'problem' && problems[0].message).toMatch(
+      /\/data\/cuecard\.db: the disk is full\. The call was stopped; what was stored before it is kept/,
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'error' });
+    // Nothing is written after the failure, and the rest of the call is not acted on.
+    expect(written).toHaveLength(5);
+    expect(events.filter((e) => e.type === 'utterance').length).toBeLessThan(turns.length);
+  });
+
+  it('ends with reason "error" when the source reports a fatal problem without throwing', async () => {
+    const failing: CallSource = {
+      description: 'unplugged',
+      run: async (sink) => {
+        sink.utterance({ speaker: 'customer', text: 'Let me think about it.', start: 0, end: 2 });
+        sink.problem('device_lost', 'the microphone was unplugged', true, 2);
+      },
+    };
+    const s = session(failing, labels);
+    const events: CallEvent[] = [];
+    s.on((e) => events.push(e));
+    await s.run();
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'error' });
+  });
+
+  it('gives every step of a fast replay its utterance’s call time, so identical replays match', async () => {
+    const times = async () => {
+      let clock = 0;
+      // Each reading of the clock moves it on by 250 ms, as slow processing would.
+      const s = new CallSession(
+        {
+          playbook,
+          rules: new RuleSet(playbook),
+          intents: new LookupIntentModel(labels),
+          competitors,
+          summarize: summarizeCall,
+          now: () => (clock += 250),
+        },
+        { source: new ListSource(turns), lang: 'en' },
+      );
+      const events: CallEvent[] = [];
+      s.on((e) => events.push(e));
+      await s.run();
+      return events.filter((e) => e.type !== 'call_started').map((e) => `${e.type}@${e.t}`);
+    };
+    const first = await times();
+    expect(first).toContain('cue@6');
+    expect(first.at(-1)).toBe('call_ended@18');
+    expect(await times()).toEqual(first);
   });
 
   it('ends with a fatal problem, a summary of what was heard, and reason "error" when the source fails', async () => {
@@ -207,5 +309,187 @@ describe('a call session', () => {
     await s.stop();
     await running;
     expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'stopped' });
+  });
+});
+
+/** A session on a fake monotonic clock that the source can move forward. */
+function clockedSession(source: CallSource, clock: { ms: number }, recorder?: CallRecorder) {
+  return new CallSession(
+    {
+      playbook,
+      rules: new RuleSet(playbook),
+      intents: new LookupIntentModel(labels),
+      competitors,
+      summarize: summarizeCall,
+      recorder,
+      now: () => clock.ms,
+    },
+    { source, lang: 'en' },
+  );
+}
+
+async function eventsOf(s: CallSession): Promise<CallEvent[]> {
+  const events: CallEvent[] = [];
+  s.on((e) => events.push(e));
+  await s.run();
+  return events;
+}
+
+type Sink = Parameters<CallSource['run']>[0];
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('the time of call events', () => {
+  const sources: Array<[string, (sink: Sink, clock: { ms: number }) => Promise<void>]> = [
+    [
+      'a recording that fails after scanning for 3.16 s',
+      async (_sink, clock) => {
+        clock.ms += 3160;
+        throw new ModelMissingError('sherpa-onnx-x', 'not downloaded');
+      },
+    ],
+    [
+      'overlapping turns whose partials come after the other turn ended',
+      async (sink) => {
+        sink.partial('rep', 'So', 2.5);
+        sink.utterance({ speaker: 'customer', text: 'Let me think about it.', start: 5, end: 7 });
+        await tick();
+        sink.partial('rep', 'So what', 6.9);
+        sink.utterance({ speaker: 'rep', text: 'So what do you need?', start: 2, end: 8 });
+        await tick();
+      },
+    ],
+    [
+      'warnings and levels stamped earlier than the words before them',
+      async (sink) => {
+        sink.utterance({ speaker: 'customer', text: 'Let me think about it.', start: 3, end: 5 });
+        await tick();
+        sink.problem('transcript_warning', 'late warning', false, 0);
+        sink.level('customer', -30, true, 1);
+      },
+    ],
+    [
+      'a source that fails after words',
+      async (sink, clock) => {
+        sink.utterance({ speaker: 'customer', text: 'Let me think about it.', start: 30, end: 40 });
+        await tick();
+        clock.ms += 500;
+        throw new Error('device gone');
+      },
+    ],
+  ];
+
+  it.each(sources)('never goes back in time: %s', async (_name, play) => {
+    const clock = { ms: 1000 };
+    const source: CallSource = { description: 'test', run: (sink) => play(sink, clock) };
+    const events = await eventsOf(clockedSession(source, clock));
+    expect(events.at(-1)?.type).toBe('call_ended');
+    for (let i = 1; i < events.length; i++) {
+      const [before, after] = [events[i - 1], events[i]];
+      expect(after.t, `${after.type} after ${before.type}`).toBeGreaterThanOrEqual(before.t);
+    }
+  });
+
+  it('ends a call that failed after 3.16 s at 3.16 s, not at 0', async () => {
+    const clock = { ms: 1000 };
+    const source: CallSource = {
+      description: 'x.wav',
+      run: async () => {
+        clock.ms += 3160;
+        throw new ModelMissingError('sherpa-onnx-x', 'not downloaded');
+      },
+    };
+    const events = await eventsOf(clockedSession(source, clock));
+    expect(events.map((e) => [e.type, e.t])).toEqual([
+      ['call_started', 0],
+      ['problem', 3.16],
+      ['call_ended', 3.16],
+    ]);
+  });
+});
+
+describe('problem codes', () => {
+  class FollowUpCalendarError extends Error {
+    override readonly name = 'FollowUpCalendarError';
+  }
+  const failures: Array<[string, Error]> = [
+    ['audio_format', new AudioFormatError('/tmp/x.wav', 'audio is 8-bit PCM')],
+    ['model_missing', new ModelMissingError('sherpa-onnx-x', 'not downloaded')],
+    ['model_file', new ModelFileError('/tmp/m.onnx', 'empty model file')],
+    ['asr_config', new AsrConfigError('bad recognizer')],
+    ['vad_model', new VadModelError('no VAD model', null)],
+    ['transcript_format', new TranscriptError('x.vtt line 1: missing header', 'x.vtt', 1)],
+    ['bad_source', new SourceError('x: no such file')],
+    ['device_lost', Object.assign(new Error('microphone unplugged'), { code: 'device_lost' })],
+    ['source_failed', Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' })],
+    ['source_failed', new Error('something broke')],
+    ['follow_up_calendar', new FollowUpCalendarError('calendar down')],
+  ];
+
+  it.each(failures)('reports a failing source with the snake_case code %s', async (code, error) => {
+    const source: CallSource = {
+      description: 'test',
+      run: async () => {
+        throw error;
+      },
+    };
+    const events = await eventsOf(clockedSession(source, { ms: 0 }));
+    expect(events.find((e) => e.type === 'problem')).toMatchObject({
+      code,
+      message: error.message,
+      fatal: true,
+    });
+  });
+
+  it('turns a code a source reports in another case into snake_case', async () => {
+    const source: CallSource = {
+      description: 'test',
+      run: async (sink) => {
+        sink.problem('AudioDeviceStalled', 'no audio for 5 s', false, 0);
+        sink.problem('audio-device-closed', 'closed', false, 0);
+      },
+    };
+    const codes = (await eventsOf(clockedSession(source, { ms: 0 })))
+      .filter((e) => e.type === 'problem')
+      .map((e) => (e.type === 'problem' ? e.code : ''));
+    expect(codes).toEqual(['audio_device_stalled', 'audio_device_closed']);
+  });
+});
+
+describe('whether a call was stored', () => {
+  const memoryRecorder = (failStart = false) => {
+    const started: string[] = [];
+    const recorder: CallRecorder = {
+      startCall: (call) => {
+        if (failStart) throw new Error('disk full');
+        started.push(call.id);
+      },
+      recordEvent: () => {},
+      endCall: () => {},
+    };
+    return { recorder, started };
+  };
+
+  it('says stored: true, with the id the recorder kept, once words were heard', async () => {
+    const { recorder, started } = memoryRecorder();
+    const s = session(new ListSource(turns.slice(0, 1)), labels, recorder);
+    const events = await eventsOf(s);
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', callId: s.id, stored: true });
+    expect(started).toEqual([s.id]);
+  });
+
+  it('says stored: false when the source failed before anything was heard', async () => {
+    const { recorder, started } = memoryRecorder();
+    const events = await eventsOf(session(new ListSource(turns, 0), labels, recorder));
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'error', stored: false });
+    expect(started).toEqual([]);
+  });
+
+  it('says stored: false, with a fatal problem, when the store refused the call', async () => {
+    const { recorder } = memoryRecorder(true);
+    const events = await eventsOf(session(new ListSource(turns.slice(0, 1)), labels, recorder));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'problem', code: 'store_failed', fatal: true }),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'call_ended', reason: 'error', stored: false });
   });
 });

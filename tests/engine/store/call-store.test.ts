@@ -1,6 +1,14 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,6 +24,7 @@ import {
   StoreError,
 } from '../../../main/engine/store';
 import { REPO_ROOT } from '../../helpers/shared';
+import { canTestPermissions, sharedTempDir, unprivileged } from '../../helpers/unprivileged';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cuecard-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -229,6 +238,21 @@ describe('CallStore recording', () => {
     });
     expect(store.talkTrackRecord('stall')).toEqual({ shown: 0, helpful: 0, notHelpful: 0 });
   });
+
+  it('stores a confirmed tentative cue as the one cue it is, shown once', () => {
+    const store = openStore();
+    startCall(store, 'confirm');
+    store.recordEvent('confirm', { ...talkTrackCue('k1', 'stall', 1), tentative: true });
+    store.recordEvent('confirm', {
+      ...talkTrackCue('k1', 'stall', 6),
+      utteranceId: 'u2',
+      tentative: false,
+      confirmed: true,
+    });
+    expect(store.talkTrackRecord('stall')).toMatchObject({ shown: 1 });
+    const cues = store.getCall('confirm')!.events.filter((e) => e.type === 'cue');
+    expect(cues.map((c) => c.id)).toEqual(['k1', 'k1']);
+  });
 });
 
 describe('CallStore search', () => {
@@ -264,6 +288,37 @@ describe('CallStore search', () => {
     expect(calls('helix devices')).toEqual(['en-call/u2']);
     expect(calls('预冻')).toEqual([]);
     expect(calls('"*(')).toEqual([]);
+  });
+
+  it('finds any substring a user types: inside words, emoji, symbols, accents, full-width and CJK', () => {
+    const store = openStore();
+    startCall(store, 'mixed');
+    const lines = [
+      'The budget is frozen until Q3 🧊, sorry.',
+      'That costs $50 a month per bed (order #A-1234).',
+      'Let’s meet at the café near Zürich.',
+      '我们的ＣＲＭ系统用的是旧版本，预算冻结了🙏',
+      'Send it to dana@northwind-medical.com please.',
+    ];
+    for (const [i, text] of lines.entries()) {
+      store.recordEvent('mixed', utterance(`u${i + 1}`, text, i * 3));
+    }
+    const found = (query: string) => store.search(query).map((hit) => hit.utteranceId);
+    expect(found('🧊')).toEqual(['u1']);
+    expect(found('🙏')).toEqual(['u4']);
+    expect(found('dget')).toEqual(['u1']);
+    expect(found('$50')).toEqual(['u2']);
+    expect(found('#A-12')).toEqual(['u2']);
+    expect(found('cafe zurich')).toEqual(['u3']);
+    expect(found('CAFÉ')).toEqual(['u3']);
+    expect(found('crm')).toEqual(['u4']);
+    expect(found('预')).toEqual(['u4']);
+    expect(found('系统用')).toEqual(['u4']);
+    expect(found('northwind-medical')).toEqual(['u5']);
+    expect(found('"per bed"')).toEqual(['u2']);
+    expect(found('"bed per"')).toEqual([]);
+    expect(found('frozen 🙏')).toEqual([]);
+    expect(store.listCalls({ query: '🧊' })[0]).toMatchObject({ id: 'mixed', snippet: lines[0] });
   });
 
   it('lists the calls whose transcript matches, with a snippet of the matching line', () => {
@@ -345,7 +400,7 @@ describe('CallStore files and versions', () => {
       },
     ];
     expect(() => migrate(db, 'memory.db', failing)).toThrow(
-      /schema version 3 \(broken\) failed and was rolled back/,
+      `schema version ${LATEST_SCHEMA_VERSION + 2} (broken) failed and was rolled back`,
     );
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION + 1);
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE name IN ('tags', 'x')").all()).toEqual([
@@ -366,6 +421,179 @@ describe('CallStore files and versions', () => {
     expect(defaultDataDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32')).toContain(
       'Cuecard',
     );
+  });
+});
+
+describe('CallStore status and duration', () => {
+  it('keeps a call ended by the user as "stopped", with its duration in call time', () => {
+    const store = openStore();
+    startCall(store, 'stopped-call');
+    store.recordEvent('stopped-call', utterance('u1', 'Hello there.', 0));
+    // Intents of a slow replay once carried processing time; the end of the call decides.
+    store.recordEvent('stopped-call', {
+      type: 'call_ended',
+      callId: 'stopped-call',
+      reason: 'stopped',
+      t: 13.2,
+    });
+    expect(store.getCall('stopped-call')).toMatchObject({ status: 'stopped', durationS: 13.2 });
+    startCall(store, 'failed-call');
+    store.recordEvent('failed-call', utterance('u1', 'Hello there.', 0));
+    store.endCall('failed-call', 'error');
+    expect(store.getCall('failed-call')).toMatchObject({ status: 'interrupted', durationS: 2 });
+  });
+
+  it('upgrades a version 1 database: stopped calls get their status, durations become call time, old lines stay searchable', () => {
+    const dbPath = freshPath();
+    const db = new Database(dbPath);
+    migrate(db, dbPath, MIGRATIONS.slice(0, 1));
+    db.exec(`
+      INSERT INTO calls (id, title, source, lang, started_at, ended_at, status, end_reason)
+        VALUES ('old', 'Old call', 'old.vtt', 'en', '2025-01-01T10:00:00.000Z',
+          '2025-01-01T10:02:00.000Z', 'completed', 'stopped');
+      INSERT INTO events (call_id, seq, type, t, payload) VALUES
+        ('old', 0, 'utterance', 2, '{}'), ('old', 1, 'intent', 125.5, '{}'),
+        ('old', 2, 'call_ended', 13, '{}');
+      INSERT INTO utterances (rowid, call_id, id, seq, speaker, text, start_s, end_s, lang)
+        VALUES (1, 'old', 'u1', 0, 'customer', 'Our budget is frozen 🧊 until Zürich says so', 0, 2, 'en');
+      INSERT INTO utterances_fts (rowid, text) VALUES (1, 'Our budget is frozen until Zürich says so');
+    `);
+    db.close();
+
+    const store = openStore(dbPath);
+    expect(store.getCall('old')).toMatchObject({ status: 'stopped', durationS: 13 });
+    expect(store.search('zurich').map((hit) => hit.utteranceId)).toEqual(['u1']);
+    expect(store.search('🧊').map((hit) => hit.utteranceId)).toEqual(['u1']);
+    expect(store.search('dget').map((hit) => hit.utteranceId)).toEqual(['u1']);
+  });
+});
+
+describe('CallStore on a disk it cannot write', () => {
+  const probe = path.join(REPO_ROOT, 'tests/engine/store/fixtures/store-probe.ts');
+  /** Runs the probe child (as an unprivileged user when `asNobody`), returns its report. */
+  function runProbe(
+    mode: string,
+    dbPath: string,
+    options: { asNobody?: boolean; fileLimitKb?: number } = {},
+  ) {
+    const node = [process.execPath, '--import', 'tsx', probe, mode, dbPath];
+    let { command, args } = options.asNobody
+      ? unprivileged(node[0], node.slice(1))
+      : { command: node[0], args: node.slice(1) };
+    if (options.fileLimitKb) {
+      // A file size limit stands in for a full disk: writes past it fail as they would there.
+      const quoted = [command, ...args].map((a) => `'${a}'`).join(' ');
+      args = ['-c', `ulimit -f ${options.fileLimitKb} && exec ${quoted}`];
+      command = 'bash';
+    }
+    const result = spawnSync(command, args, { cwd: REPO_ROOT, encoding: 'utf8' });
+    const line = result.stdout.trim().split('\n').at(-1) ?? '';
+    if (!line.startsWith('{')) throw new Error(`probe printed nothing: ${result.stderr}`);
+    return JSON.parse(line) as {
+      written?: number;
+      listed?: string[];
+      wrote?: boolean;
+      error?: { code: string; name: string; message: string };
+    };
+  }
+
+  it.skipIf(!canTestPermissions)(
+    'refuses a read-only database file before anything is stored, naming the file and why, and still reads it',
+    () => {
+      const folder = sharedTempDir('cuecard-ro-file-');
+      const dbPath = path.join(folder, 'calls.db');
+      try {
+        const store = openStore(dbPath);
+        startCall(store, 'kept');
+        store.endCall('kept', 'completed');
+        store.close();
+        chmodSync(dbPath, 0o444);
+        const before = sha(dbPath);
+        const result = runProbe('write', dbPath, { asNobody: true });
+        expect(result.error).toMatchObject({ name: 'StoreError', code: 'not_writable' });
+        expect(result.error?.message).toBe(
+          `${dbPath}: cannot store calls in it: the file is read-only`,
+        );
+        const read = runProbe('read', dbPath, { asNobody: true });
+        expect(read.listed).toEqual(['kept']);
+        expect(read).toMatchObject({ wrote: false, error: { code: 'not_writable' } });
+        expect(sha(dbPath)).toBe(before);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(!canTestPermissions)(
+    'refuses a database in a read-only folder, naming the folder, for writing and for reading',
+    () => {
+      const folder = sharedTempDir('cuecard-ro-folder-');
+      const dbPath = path.join(folder, 'calls.db');
+      try {
+        openStore(dbPath).close();
+        chmodSync(dbPath, 0o666);
+        chmodSync(folder, 0o555);
+        const folderReadOnly = `its folder ${folder} is read-only (SQLite keeps journal files beside the database)`;
+        const result = runProbe('write', dbPath, { asNobody: true });
+        expect(result.error?.code).toBe('not_writable');
+        expect(result.error?.message).toBe(
+          `${dbPath}: cannot store calls in it: ${folderReadOnly}`,
+        );
+        // SQLite cannot even read a WAL database without creating its shared-memory file there.
+        const read = runProbe('read', dbPath, { asNobody: true });
+        expect(read.error?.message).toBe(
+          `${dbPath}: cannot open the call database: ${folderReadOnly}`,
+        );
+        expect(readdirSync(folder)).toEqual(['calls.db']);
+      } finally {
+        chmodSync(folder, 0o777);
+        rmSync(folder, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('creates a missing data folder, but refuses a missing folder when told not to create one', () => {
+    const created = path.join(dir, 'new-data', 'deeper', 'calls.db');
+    openStore(created).close();
+    expect(existsSync(created)).toBe(true);
+    const typo = path.join(dir, 'no-such-folder', 'calls.db');
+    expect(() => CallStore.open(typo, { createFolder: false })).toThrow(
+      `${typo}: cannot create the call database: the folder ${path.dirname(typo)} does not exist`,
+    );
+    expect(existsSync(path.dirname(typo))).toBe(false);
+  });
+
+  it('refuses to read a database that does not exist, and does not create it', () => {
+    const missing = path.join(dir, 'typo.db');
+    let error: unknown;
+    try {
+      CallStore.open(missing, { access: 'read' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe('not_found');
+    expect((error as StoreError).message).toContain(`${missing}: no call database here`);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('reports a disk that fills up during a call as an error naming the file, and keeps what was stored', () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'cuecard-full-'));
+    const dbPath = path.join(folder, 'calls.db');
+    const result = runProbe('fill', dbPath, { fileLimitKb: 400 });
+    expect(result.error?.name).toBe('StoreError');
+    expect(['disk_full', 'io']).toContain(result.error?.code);
+    expect(result.error?.message).toMatch(
+      new RegExp(`^${dbPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot store call filler: `),
+    );
+    expect(result.written).toBeGreaterThan(10);
+
+    const store = openStore(dbPath);
+    const call = store.getCall('filler');
+    expect(call?.status).toBe('interrupted');
+    expect(call?.events.filter((e) => e.type === 'utterance')).toHaveLength(result.written ?? -1);
+    expect(store.search('frozen')).toHaveLength(Math.min(50, result.written ?? 0));
+    rmSync(folder, { recursive: true, force: true });
   });
 });
 

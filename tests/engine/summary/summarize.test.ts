@@ -243,9 +243,38 @@ describe('summaries of calls unlike the fixtures', () => {
       cues: [],
       competitors: [],
     });
-    expect(summary.talkRatio).toEqual({ rep: 0, customer: 0 });
+    expect(summary.talkRatio).toEqual({ rep: 0, customer: 0, unknown: 0 });
     expect(summary.tags.length).toBeGreaterThanOrEqual(2);
     expect(summary.followUpEmail.body).toContain('Hi there,');
+  });
+});
+
+describe('talk ratio', () => {
+  const turn = (speaker: Speaker, start: number, end: number): UtteranceEvent => ({
+    type: 'utterance',
+    id: `u${start}`,
+    speaker,
+    text: 'Hello.',
+    start,
+    end,
+    t: end,
+    lang: 'en',
+  });
+  const ratio = (turns: UtteranceEvent[]) =>
+    summarizeCall({ lang: 'en', utterances: turns, intents: [], cues: [], competitors: [] });
+
+  it('gives the share of turns whose speaker is unknown (mono audio)', () => {
+    const mono = ratio([turn('unknown', 0, 4), turn('unknown', 5, 9)]);
+    expect(mono.talkRatio).toEqual({ rep: 0, customer: 0, unknown: 1 });
+    expect(mono.tags.some((tag) => tag.startsWith('talk:'))).toBe(false);
+    const mixed = ratio([turn('rep', 0, 2), turn('customer', 2, 4), turn('unknown', 4, 8)]);
+    expect(mixed.talkRatio).toEqual({ rep: 0.25, customer: 0.25, unknown: 0.5 });
+    expect(mixed.tags).toContain('talk:balanced');
+    expect(ratio([turn('rep', 0, 3), turn('customer', 3, 4)]).talkRatio).toEqual({
+      rep: 0.75,
+      customer: 0.25,
+      unknown: 0,
+    });
   });
 });
 

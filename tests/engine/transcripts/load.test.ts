@@ -123,8 +123,70 @@ describe('WebVTT', () => {
       ['customer', 'Ann', 'First line second line', 3],
       ['customer', 'Ann', 'plain speaker line', 6],
       ['rep', 'Bob Smith', 'a', 8],
-      ['customer', 'Ann', 'b', 8],
+      ['customer', 'Ann', 'b', 8.5],
       ['unknown', null, 'No speaker here at all', 10],
+    ]);
+  });
+
+  const twoVoices: Array<[string, string, string]> = [
+    [
+      'voice spans on separate lines, without </v>',
+      'vtt',
+      '<v Dana>Let me think about it.\n<v Alex Chen>Sure.',
+    ],
+    ['closed voice spans', 'vtt', '<v Dana>Let me think about it.</v>\n<v Alex Chen>Sure.</v>'],
+    ['voice spans on one line', 'vtt', '<v Dana>Let me think about it.</v> <v Alex Chen>Sure.</v>'],
+    [
+      'unclosed spans on one line, with a class',
+      'vtt',
+      '<v.loud Dana>Let me think about it.<v Alex Chen>Sure.',
+    ],
+    ['Name: lines', 'vtt', 'Dana: Let me think about it.\nAlex Chen: Sure.'],
+    ['dialogue dashes', 'vtt', '- Dana: Let me think about it.\n- Alex Chen: Sure.'],
+    ['SubRip dialogue dashes', 'srt', '- Dana: Let me think about it.\n- Alex Chen: Sure.'],
+    ['SubRip Name: lines', 'srt', 'Dana: Let me think about it.\nAlex Chen: Sure.'],
+  ];
+  it.each(twoVoices)(
+    'gives each speaker of a two-speaker cue a turn and a share of its time: %s',
+    async (name, format, cueText) => {
+      const timing =
+        format === 'vtt' ? '00:00:10.000 --> 00:00:12.300' : '00:00:10,000 --> 00:00:12,300';
+      const head = format === 'vtt' ? 'WEBVTT\n\n' : '1\n';
+      const file = write(
+        `two-voices-${name.replace(/\W+/g, '-')}.${format}`,
+        `${head}${timing}\n${cueText}\n`,
+      );
+      const transcript = await loadTranscript(file, { rep: 'Alex Chen' });
+      // 18 and 5 characters: the cue's 2.3 s split 1.8 s / 0.5 s.
+      expect(transcript.turns.map((t) => [t.speaker, t.name, t.text, t.start, t.end])).toEqual([
+        ['customer', 'Dana', 'Let me think about it.', 10, 11.8],
+        ['rep', 'Alex Chen', 'Sure.', 11.8, 12.3],
+      ]);
+    },
+  );
+
+  it('returns to the outer speaker after a nested voice span closes', async () => {
+    const file = write(
+      'nested-voices.vtt',
+      'WEBVTT\n\n00:00:00.000 --> 00:00:03.000\n<v Ann>one <v Bob>two</v> six</v>\n',
+    );
+    const transcript = await loadTranscript(file, { rep: 'Ann' });
+    expect(transcript.turns.map((t) => [t.name, t.text, t.start, t.end])).toEqual([
+      ['Ann', 'one', 0, 1],
+      ['Bob', 'two', 1, 2],
+      ['Ann', 'six', 2, 3],
+    ]);
+  });
+
+  it('starts a new cue at a timing line that follows cue text without a blank line', async () => {
+    const file = write(
+      'no-blank.vtt',
+      'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>hi\n00:00:03.000 --> 00:00:04.000\n<v B>yo\n',
+    );
+    const transcript = await loadTranscript(file, { rep: 'A' });
+    expect(transcript.turns.map((t) => [t.name, t.text, t.start])).toEqual([
+      ['A', 'hi', 1],
+      ['B', 'yo', 3],
     ]);
   });
 
