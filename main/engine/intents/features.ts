@@ -10,7 +10,7 @@ import { classSkeleton, NEGATION_CLASS } from './wordclasses';
 export type IntentSpeaker = 'rep' | 'customer' | 'unknown';
 
 /** Bumped whenever feature strings or hashing change; stored in the model's meta.json. */
-export const FEATURE_VERSION = 9;
+export const FEATURE_VERSION = 10;
 
 /** How text becomes feature ids. Saved in meta.json and checked when a model loads. */
 export interface FeatureConfig {

@@ -225,6 +225,7 @@ en(
   'bad, terrible, awful, poor, slow, buggy, unreliable, broken, clunky, outdated, frustrating, ' +
     'complaints, complaining, headache, nightmare, struggle, struggling',
 );
+en('ONLY', 'only, just, main, biggest, one of the, whole');
 en(
   'ME',
   "i, me, myself, my own, my call, up to me, on my own, i decide, i can decide, it's my call",
@@ -299,6 +300,7 @@ zh(
   '没问题 还行 合理 可以接受 能接受 公道 不贵 挺好 满意 够用 划得来 在预期 预期之内 批了 已经批 到位',
 );
 zh('BAD', '不好用 太差 难用 卡顿 老出问题 故障 投诉 头疼 麻烦 吐槽 过时 落后');
+zh('ONLY', '不只 不光 不仅 不止 不单 主要 最大');
 zh('ME', '我自己 我说了算 我能定 我做主 我就能');
 
 ZH_CLASS_WORDS.sort((a, b) => b[0].length - a[0].length);
