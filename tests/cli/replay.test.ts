@@ -130,6 +130,24 @@ describeWithShared('cuecard replay on the shared call transcripts', () => {
     expect(cardsShownTwiceWithinCooldown(events(r.stdout), path.join(dir, 'playbook'))).toEqual([]);
   });
 
+  it('finds every expected cue in zh-brightline, whose competitor 轨迹 is also an ordinary word', async () => {
+    const dir = path.join(REPO_ROOT, 'tests/fixtures/brightline');
+    const r = await cuecard(
+      'replay',
+      path.join(dir, 'zh-brightline.vtt'),
+      '--playbook',
+      path.join(dir, 'playbook'),
+      '--rep',
+      '张伟',
+      '--json',
+      '--db',
+      path.join(tmp, 'zh-brightline.db'),
+    );
+    expect(r.stderr).toBe('');
+    const scored = score(path.join(dir, 'zh-brightline.truth.json'), r.stdout);
+    expect(scored.report).toMatch(/cues 5\/5, must_not violations 0/);
+  });
+
   it('stores the replayed calls so they can be listed, searched and shown', async () => {
     const list = await cuecard('calls', 'list', '--db', db, '--json');
     expect(list.code).toBe(0);

@@ -32,6 +32,35 @@ export interface IntentInput {
   lang: CallLang;
   /** The turn before, used for short replies such as "yes, exactly". */
   previous?: { text: string; speaker: IntentSpeaker } | null;
+  /**
+   * Where the playbook's competitors are named in `text` (UTF-16 index and length). A name that
+   * is also an ordinary word (轨迹, "Prime") tells the model little; the competitor labels are
+   * also scored with each name read as "the other vendor" / "别家", and the higher score counts.
+   */
+  competitorSpans?: ReadonlyArray<{ index: number; length: number }>;
+}
+
+/** Labels about a competitor, which the generic reading of a named competitor can raise. */
+const COMPETITOR_LABELS = new Set(['competitor_mention', 'rep_competitor_comparison']);
+
+/** `text` with each span replaced by a generic name for a competitor in the call's language. */
+export function withGenericCompetitors(
+  text: string,
+  spans: ReadonlyArray<{ index: number; length: number }>,
+  lang: CallLang,
+): string {
+  const generic = lang === 'zh' ? '别家' : 'the other vendor';
+  let out = '';
+  let at = 0;
+  for (const { index, length } of [...spans].sort((a, b) => a.index - b.index)) {
+    if (index < at || length <= 0 || index + length > text.length) continue;
+    const before = text.slice(at, index);
+    const pad = lang === 'zh' ? '' : ' ';
+    out += before + (before && !/\s$/.test(before) ? pad : '') + generic;
+    at = index + length;
+    if (pad && at < text.length && /[\p{L}\p{N}]/u.test(text[at] ?? '')) out += pad;
+  }
+  return out + text.slice(at);
 }
 
 /** A label with its calibrated probability (0..1). */
@@ -202,23 +231,32 @@ export class IntentClassifier {
    */
   async scores(input: IntentInput): Promise<IntentScore[]> {
     const labels = this.meta.labels;
-    let customerView: Float32Array;
-    let repView: Float32Array;
-    if (input.speaker === 'unknown') {
-      [customerView, repView] = await Promise.all([
-        this.probabilities(input, 'customer'),
-        this.probabilities(input, 'rep'),
-      ]);
-    } else {
-      customerView = await this.probabilities(input, input.speaker);
-      repView = customerView;
+    const [customerView, repView] = await this.views(input);
+    let generic: [Float32Array, Float32Array] | null = null;
+    if (input.competitorSpans?.length) {
+      const lang = input.lang ?? detectLang(input.text);
+      const text = withGenericCompetitors(input.text, input.competitorSpans, lang);
+      if (text !== input.text) generic = await this.views({ ...input, text, lang });
     }
     return labels
-      .map((label, i) => ({
-        label,
-        confidence: labelSide(label) === 'rep' ? repView[i] : customerView[i],
-      }))
+      .map((label, i) => {
+        const side = labelSide(label) === 'rep' ? 1 : 0;
+        let confidence = (side ? repView : customerView)[i];
+        if (generic && COMPETITOR_LABELS.has(label)) {
+          confidence = Math.max(confidence, generic[side][i]);
+        }
+        return { label, confidence };
+      })
       .sort((a, b) => b.confidence - a.confidence);
+  }
+
+  /** Probabilities as the customer would mean them, and as the rep would. */
+  private async views(input: IntentInput): Promise<[Float32Array, Float32Array]> {
+    if (input.speaker === 'unknown') {
+      return Promise.all([this.probabilities(input, 'customer'), this.probabilities(input, 'rep')]);
+    }
+    const view = await this.probabilities(input, input.speaker);
+    return [view, view];
   }
 
   /**

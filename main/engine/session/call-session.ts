@@ -32,12 +32,16 @@ export interface IntentModel {
     speaker: Speaker;
     lang: CallLang;
     previous?: { text: string; speaker: Speaker } | null;
+    /** Where playbook competitors are named in `text`. */
+    competitorSpans?: Array<{ index: number; length: number }>;
   }): Promise<Array<{ label: string; confidence: number }>>;
 }
 
 /** Finds playbook competitors named in a text. */
 export interface CompetitorFinder {
-  find(text: string): Array<{ id: string; name: string; score: number }>;
+  find(
+    text: string,
+  ): Array<{ id: string; name: string; score: number; index: number; matched: string }>;
 }
 
 /** Where the session writes the call as it happens. */
@@ -293,13 +297,15 @@ export class CallSession {
     this.utterances.push(utterance);
     this.publish(utterance);
 
+    const matches = this.deps.competitors.find(text);
     const labels = await this.deps.intents.classify({
       text,
       speaker: source.speaker,
       lang,
       previous: previous ? { text: previous.text, speaker: previous.speaker } : null,
+      competitorSpans: matches.map((m) => ({ index: m.index, length: m.matched.length })),
     });
-    const named = this.localCompetitor(this.deps.competitors.find(text)[0] ?? null, lang);
+    const named = this.localCompetitor(matches[0] ?? null, lang);
     const intents = mergeCompetitor(labels, named, source.speaker);
 
     for (const { label, confidence } of intents) {

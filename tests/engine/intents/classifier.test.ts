@@ -7,6 +7,7 @@ import {
   IntentClassifier,
   type IntentInput,
   IntentModelError,
+  withGenericCompetitors,
 } from '../../../main/engine/intents/classifier';
 import { dismissedLabels } from '../../../main/engine/intents/features';
 import { CONFIDENT } from '../../../main/engine/rules/engine';
@@ -122,6 +123,41 @@ describe('IntentClassifier with the bundled ONNX model', () => {
     expect(await price('so is the cost what worries you most?')).toBeGreaterThan(
       await price('did the installation go smoothly last week?'),
     );
+  });
+
+  it('reads a competitor whose name is an ordinary word as a competitor when the playbook names it', async () => {
+    // 轨迹 ("trajectory") is a competitor in a playbook; without being told, the model cannot know.
+    const text = '我们的看板比轨迹的漂亮多了。';
+    const told = {
+      ...rep(text, 'zh'),
+      competitorSpans: [{ index: text.indexOf('轨迹'), length: 2 }],
+    };
+    expect(await labelsOf(told)).toContain('rep_competitor_comparison');
+    const en = "honestly our pumps run a lot quieter than Prime's";
+    expect(
+      await labelsOf({ ...rep(en), competitorSpans: [{ index: en.indexOf('Prime'), length: 5 }] }),
+    ).toContain('rep_competitor_comparison');
+    // Being told where a name is raises only the competitor labels, and only with a comparison.
+    const plain = '轨迹的看板我下午发给您。';
+    const plainTold = { ...rep(plain, 'zh'), competitorSpans: [{ index: 0, length: 2 }] };
+    expect(await labelsOf(plainTold)).not.toContain('rep_competitor_comparison');
+    const price = '轨迹的报价太高了，我们再研究研究';
+    const priceTold = { ...customer(price, 'zh'), competitorSpans: [{ index: 0, length: 2 }] };
+    const others = (labels: string[]) => labels.filter((l) => l !== 'competitor_mention');
+    expect(others(await labelsOf(priceTold))).toEqual(
+      others(await labelsOf(customer(price, 'zh'))),
+    );
+    expect(others(await labelsOf(priceTold))).toContain('price_objection');
+  });
+
+  it('fills in a generic competitor name in the call language', () => {
+    expect(withGenericCompetitors('我们比轨迹快', [{ index: 3, length: 2 }], 'zh')).toBe(
+      '我们比别家快',
+    );
+    expect(withGenericCompetitors("faster than Lumen's", [{ index: 12, length: 5 }], 'en')).toBe(
+      "faster than the other vendor's",
+    );
+    expect(withGenericCompetitors('text', [{ index: 9, length: 5 }], 'en')).toBe('text');
   });
 
   it('returns calibrated confidences for every label, best first', async () => {
