@@ -38,10 +38,21 @@ function freezeUntil(input: EmailInput): string | null {
   return null;
 }
 
-/** Evidence the rep cited, sentence by sentence, without a leading "Yes." / "有的。". */
+/** A figure a customer can check: digits, a percentage, a number in words. */
+const FIGURE_EN =
+  /\d|\bper ?cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|half|double|twice)\b/i;
+const FIGURE_ZH =
+  /\d|百分之|[一二三四五六七八九十两百千万]+(?:家|个|所|成|倍|年|万|小时|分钟|天|周|个月|次|位|%)/;
+
+/**
+ * Evidence the rep cited, without a leading "Yes." / "有的。". Only turns that carry a figure
+ * (a study's result, a customer's numbers) go into an e-mail the customer will read; a turn
+ * the model took for evidence without one is more likely talk about service in general.
+ */
 function evidenceCited(input: EmailInput): string[] {
+  const figure = input.lang === 'zh' ? FIGURE_ZH : FIGURE_EN;
   return withLabel(input, 'rep_cites_evidence')
-    .filter((u) => u.speaker === 'rep')
+    .filter((u) => u.speaker === 'rep' && figure.test(u.text))
     .map((u) =>
       u.text.replace(/^(?:yes|sure|absolutely|of course|有的|是的|当然)[.,!。，！]\s*/i, '').trim(),
     )

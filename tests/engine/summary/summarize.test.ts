@@ -235,6 +235,42 @@ describe('summaries of calls unlike the fixtures', () => {
     expect(summary.followUpEmail.subject).toContain('今日沟通跟进');
   });
 
+  it('quotes as evidence in the e-mail only what the rep backed with a figure', () => {
+    for (const [lang, vague, fact] of [
+      [
+        'en',
+        'No. Of course not. It just helps us serve our customers better in the future.',
+        'A study across four hospitals showed a 31% drop in dosing errors.',
+      ],
+      [
+        'zh',
+        '没有没有，这只是为了以后更好地服务客户。',
+        '有的。三家医院用了以后，差错下降了百分之三十。',
+      ],
+    ] as const) {
+      const { utterances, intents } = eventsFrom(lang, [
+        {
+          speaker: 'customer',
+          text: lang === 'en' ? 'Is this survey mandatory?' : '这个问卷必须填吗？',
+          labels: [],
+        },
+        { speaker: 'rep', text: vague, labels: ['rep_cites_evidence'] },
+        { speaker: 'rep', text: fact, labels: ['rep_cites_evidence'] },
+      ]);
+      const { body } = summarizeCall({
+        lang,
+        utterances,
+        intents,
+        cues: [],
+        competitors: [],
+      }).followUpEmail;
+      expect(body).toContain(
+        lang === 'en' ? 'a 31% drop in dosing errors' : '差错下降了百分之三十',
+      );
+      expect(body).not.toContain(lang === 'en' ? 'serve our customers' : '更好地服务客户');
+    }
+  });
+
   it('an empty call still yields a summary with three tags and a polite email', () => {
     const summary = summarizeCall({
       lang: 'en',
