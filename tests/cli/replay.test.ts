@@ -1,10 +1,19 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../main/contract/events';
+import { packagedVadModelPath } from '../../main/engine/audio/vad';
 import { encodeWav } from '../../main/engine/audio/wav';
 import { loadPlaybook } from '../../main/engine/playbook/load';
 import { defaultPlaybookDir } from '../../main/engine/resources';
@@ -285,6 +294,43 @@ describe('cuecard replay input errors', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/float\.wav/);
     expect(r.stderr).toMatch(/16-bit/);
+  });
+
+  it('ends a recording with a problem, not a dead process, when the installed model is the wrong kind of ONNX', async () => {
+    // Real ONNX files that are not a streaming transducer (here: the VAD model) make sherpa-onnx
+    // end the process it runs in; Cuecard must find out in a child process and say so.
+    const vad = packagedVadModelPath();
+    expect(vad).not.toBeNull();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cuecard-wrong-model-'));
+    const name = 'sherpa-onnx-streaming-zipformer-en-2023-06-26';
+    const modelDir = path.join(dataDir, 'models', 'asr', name);
+    mkdirSync(modelDir, { recursive: true });
+    const manifest = JSON.parse(
+      readFileSync(path.join(REPO_ROOT, 'models/asr-manifest.json'), 'utf8'),
+    );
+    const files = manifest.models.find((m: { name: string }) => m.name === name).files;
+    for (const part of ['encoder', 'decoder', 'joiner']) {
+      copyFileSync(vad as string, path.join(modelDir, files[part]));
+    }
+    writeFileSync(path.join(modelDir, files.tokens), '<blk> 0\na 1\n');
+    writeFileSync(path.join(modelDir, '.cuecard-model.json'), '{}');
+    const file = path.join(dataDir, 'call.wav');
+    const tone = Float32Array.from({ length: 32_000 }, (_, i) => 0.3 * Math.sin(i / 5));
+    writeFileSync(file, encodeWav([tone, new Float32Array(tone.length)], 16_000));
+    const r = await run(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin/cuecard.mjs'), 'replay', file, '--lang', 'en', '--json'],
+      { env: { ...env, CUECARD_DATA_DIR: dataDir } },
+    ).then(
+      (ok) => ({ code: 0, ...ok }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(r.code).toBe(1); // a refusal, not the 255 of a process that died
+    const problem = events(r.stdout).find((e) => e.type === 'problem');
+    expect(problem).toMatchObject({ code: 'asr_config' });
+    expect(r.stderr).toMatch(/could not load the ASR model in .*zipformer-en/);
+    expect(r.stderr).toMatch(/cuecard models pull sherpa-onnx-streaming-zipformer-en-2023-06-26/);
   });
 
   it('rejects an unknown --lang', async () => {

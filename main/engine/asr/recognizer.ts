@@ -7,7 +7,10 @@
  * first: the binding reports a bad path only as "Please check your config!", and aborts the
  * process on a file that is not ONNX.
  */
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { CallLang, Speaker } from '../../contract/events';
 import { createLogger } from '../log';
 import { ASR_SAMPLE_RATE } from '../audio/resample';
@@ -93,7 +96,91 @@ export interface SherpaEngineOptions {
   lang?: CallLang;
   /** Told to the user with a missing file, e.g. "Run: cuecard models pull NAME". */
   fix?: string;
+  /** How long `probeSherpaModel` waits for the model to load. Default 120 s. */
+  probeTimeoutMs?: number;
 }
+
+/** The binding's configuration for a streaming transducer with Cuecard's endpoint rules. */
+function sherpaConfig(paths: TransducerModelPaths, options: SherpaEngineOptions): object {
+  const rules = { ...DEFAULT_ENDPOINT_RULES, ...options.endpoint };
+  return {
+    featConfig: { sampleRate: ASR_SAMPLE_RATE, featureDim: 80 },
+    modelConfig: {
+      transducer: { encoder: paths.encoder, decoder: paths.decoder, joiner: paths.joiner },
+      tokens: paths.tokens,
+      numThreads: options.numThreads ?? 1,
+      provider: 'cpu',
+      debug: 0,
+    },
+    decodingMethod: 'greedy_search',
+    enableEndpoint: 1,
+    ...rules,
+  };
+}
+
+/**
+ * Loads the model in a short-lived child process. sherpa-onnx ends the whole process, with no
+ * exception, on an ONNX file of the wrong kind (a VAD model in place of the encoder, a
+ * non-streaming model); the child takes that fall instead of the app. Throws `ModelFileError`
+ * or `AsrConfigError` naming the files; a model that loaded once is not probed again.
+ */
+export async function probeSherpaModel(
+  paths: TransducerModelPaths,
+  options: SherpaEngineOptions = {},
+): Promise<void> {
+  const fix = options.fix ?? 'Download the model again.';
+  assertPlainFile(paths.tokens, 'ASR tokens file', fix);
+  assertOnnxFile(paths.encoder, 'ASR encoder', fix);
+  assertOnnxFile(paths.decoder, 'ASR decoder', fix);
+  assertOnnxFile(paths.joiner, 'ASR joiner', fix);
+  const key = [paths.encoder, paths.decoder, paths.joiner, paths.tokens]
+    .map((file) => {
+      const { size, mtimeMs } = statSync(file);
+      return `${file}:${size}:${mtimeMs}`;
+    })
+    .join('|');
+  if (probedModels.has(key)) return;
+  const binding = require.resolve('sherpa-onnx-node');
+  const config = JSON.stringify(sherpaConfig(paths, options));
+  const outcome = await new Promise<{ error: Error | null; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['-e', PROBE_SCRIPT, binding, config],
+      {
+        // In the desktop app the executable is Electron's; this makes it run the script as Node.
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        timeout: options.probeTimeoutMs ?? 120_000,
+        maxBuffer: 4 * 1024 * 1024,
+        windowsHide: true,
+      },
+      (error, _stdout, stderr) => resolve({ error, stderr }),
+    );
+  });
+  if (outcome.error) {
+    const said = outcome.stderr
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('at '))
+      .slice(-2)
+      .join(' ');
+    const killed = (outcome.error as { killed?: boolean }).killed;
+    throw new AsrConfigError(
+      `sherpa-onnx could not load the ASR model in ${path.dirname(paths.encoder)}` +
+        (killed ? ' within the time allowed' : '') +
+        (said ? ` (${said})` : '') +
+        `. The files may not belong to a streaming transducer. ${fix}`,
+    );
+  }
+  probedModels.add(key);
+}
+
+const probedModels = new Set<string>();
+
+/** Creates a recognizer from the config in argv[2] with the binding at argv[1], then exits. */
+const PROBE_SCRIPT = `
+const sherpa = require(process.argv[1]);
+new sherpa.OnlineRecognizer(JSON.parse(process.argv[2]));
+`;
 
 /**
  * Builds the real engine on sherpa-onnx-node. Throws `ModelFileError` for a missing or broken
@@ -109,20 +196,7 @@ export function createSherpaEngine(
   assertOnnxFile(paths.decoder, 'ASR decoder', fix);
   assertOnnxFile(paths.joiner, 'ASR joiner', fix);
 
-  const rules = { ...DEFAULT_ENDPOINT_RULES, ...options.endpoint };
-  const config = {
-    featConfig: { sampleRate: ASR_SAMPLE_RATE, featureDim: 80 },
-    modelConfig: {
-      transducer: { encoder: paths.encoder, decoder: paths.decoder, joiner: paths.joiner },
-      tokens: paths.tokens,
-      numThreads: options.numThreads ?? 1,
-      provider: 'cpu',
-      debug: 0,
-    },
-    decodingMethod: 'greedy_search',
-    enableEndpoint: 1,
-    ...rules,
-  };
+  const config = sherpaConfig(paths, options);
   const sherpa = require('sherpa-onnx-node') as {
     OnlineRecognizer: new (config: object) => NativeOnlineRecognizer;
   };

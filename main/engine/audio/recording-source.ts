@@ -19,6 +19,7 @@ import {
   AsrConfigError,
   type AsrEngine,
   createSherpaEngine,
+  probeSherpaModel,
   type EndpointRules,
 } from '../asr/recognizer';
 import { ModelFileError } from '../asr/onnx-file';
@@ -212,9 +213,11 @@ export async function createCallEngine(
   }
   const resolved = await resolveModel(model, store);
   const single = resolved.languages.length === 1 ? resolved.languages[0] : undefined;
-  return createSherpaEngine(resolved, {
+  const engineOptions = {
     endpoint: options.endpoint,
     lang: single,
     fix: `Run: cuecard models pull ${resolved.name}`,
-  });
+  };
+  await probeSherpaModel(resolved, engineOptions);
+  return createSherpaEngine(resolved, engineOptions);
 }
