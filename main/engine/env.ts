@@ -99,6 +99,19 @@ const mirror: Check = (value, name) => {
   return kind === 'file' ? { error: `${name}=${value}: a file, not a folder or URL` } : null;
 };
 
+/** The longest network time limit accepted: one day (Node's timers stop at about 24.8 days). */
+export const MAX_TIMEOUT_S = 86_400;
+
+const seconds: Check = (value, name) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    return { error: `${name}=${value}: must be a number of seconds above 0` };
+  }
+  return n > MAX_TIMEOUT_S
+    ? { error: `${name}=${value}: at most ${MAX_TIMEOUT_S} seconds (one day)` }
+    : null;
+};
+
 const flag: Check = (value, name) =>
   ['0', '1', 'true', 'false'].includes(value.toLowerCase())
     ? null
@@ -120,6 +133,16 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     name: 'CUECARD_MODEL_MIRROR',
     description: 'where speech models are downloaded from: a URL or a local folder',
     check: mirror,
+  },
+  {
+    name: 'CUECARD_MODEL_CONNECT_TIMEOUT_S',
+    description: 'seconds a model download waits for the host to answer (default 30)',
+    check: seconds,
+  },
+  {
+    name: 'CUECARD_MODEL_IDLE_TIMEOUT_S',
+    description: 'seconds a model download waits for more bytes (default 60)',
+    check: seconds,
   },
   {
     name: 'CUECARD_INTENT_MODEL_DIR',

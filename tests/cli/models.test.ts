@@ -109,7 +109,8 @@ const FAILURES: Failure[] = [
     name: 'pull with a timeout that is not a number of seconds',
     argv: ['pull', MODEL, '--idle-timeout', '0'],
     code: 2,
-    first: /^cuecard models pull: --idle-timeout takes a number of seconds above 0 \(got "0"\)$/,
+    first:
+      /^cuecard models pull: --idle-timeout takes a number of seconds above 0 and at most 86400 \(got "0"\)$/,
   },
   {
     name: 'pull with a malformed --sha256',

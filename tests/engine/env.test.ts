@@ -43,6 +43,19 @@ describe('CUECARD_* environment variables', () => {
     ]);
   });
 
+  it('refuses download time limits that are not seconds, or so long a timer would overflow', () => {
+    expect(
+      checkEnvironment({
+        CUECARD_MODEL_CONNECT_TIMEOUT_S: '1e9',
+        CUECARD_MODEL_IDLE_TIMEOUT_S: '-1',
+      }).errors,
+    ).toEqual([
+      'CUECARD_MODEL_CONNECT_TIMEOUT_S=1e9: at most 86400 seconds (one day)',
+      'CUECARD_MODEL_IDLE_TIMEOUT_S=-1: must be a number of seconds above 0',
+    ]);
+    expect(checkEnvironment({ CUECARD_MODEL_IDLE_TIMEOUT_S: '90' }).errors).toEqual([]);
+  });
+
   it('accepts every variable set to a usable value, and blank values as unset', () => {
     const modelDir = path.join(tmp, 'intent-model');
     mkdirSync(modelDir, { recursive: true });

@@ -28,6 +28,7 @@ import { z } from 'zod';
 import type { ModelStatus as ContractModelStatus } from '../../contract/api';
 import manifestJson from '../../../models/asr-manifest.json' with { type: 'json' };
 import { createLogger } from '../log';
+import { EnvError, MAX_TIMEOUT_S } from '../env';
 import {
   type DownloadTimeouts,
   discardPart,
@@ -371,8 +372,11 @@ function secondsFromEnv(variable: string, fallbackS: number): number {
   const raw = process.env[variable]?.trim();
   if (!raw) return fallbackS * 1000;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`${variable} must be a number of seconds above 0 (it is "${raw}")`);
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_S) {
+    throw new EnvError(
+      variable,
+      `${variable}=${raw}: must be a number of seconds above 0 and at most ${MAX_TIMEOUT_S}`,
+    );
   }
   return value * 1000;
 }

@@ -546,7 +546,7 @@ describe.skipIf(!hasBzip2)('a stalled download gives up and resumes later', () =
       await expect(pullModel(MODEL, options())).rejects.toThrow(/No answer from .* within 0.2 s/);
       process.env.CUECARD_MODEL_CONNECT_TIMEOUT_S = 'soon';
       await expect(pullModel(MODEL, options())).rejects.toThrow(
-        'CUECARD_MODEL_CONNECT_TIMEOUT_S must be a number of seconds above 0 (it is "soon")',
+        'CUECARD_MODEL_CONNECT_TIMEOUT_S=soon: must be a number of seconds above 0 and at most 86400',
       );
     } finally {
       delete process.env.CUECARD_MODEL_IDLE_TIMEOUT_S;
