@@ -51,9 +51,14 @@ function perLabel(rows: IntentRow[], predictions: string[][]): Record<string, La
   return out;
 }
 
-/** Macro-F1 over the contract's intent labels that occur (as truth) in these rows. */
+/**
+ * Macro-F1 over the contract's intent labels that occur in these rows, as truth or as a
+ * prediction: a label the file never has but the model gives anyway counts with F1 0.
+ */
 function macro(table: Record<string, LabelFigures>): number {
-  const present = INTENT_LABELS.filter((label) => table[label].support > 0);
+  const present = INTENT_LABELS.filter(
+    (label) => table[label].support > 0 || table[label].predicted > 0,
+  );
   if (present.length === 0) return Number.NaN;
   return present.reduce((sum, label) => sum + table[label].f1, 0) / present.length;
 }

@@ -1,9 +1,12 @@
 /**
- * Reads labelled intent rows (JSONL). Every problem names the file and the line. `lang` may be
- * missing (detected from the text); an empty or missing `labels` means none.
+ * Reads labelled intent rows (JSONL). Every problem names the file and the line. `text`,
+ * `speaker` and `labels` are required (an empty `labels` means none, so a misspelt field name
+ * cannot quietly turn every row into none); `lang` may be missing (detected from the text). A
+ * label of the other side (a customer row labelled rep_cites_evidence) is refused.
  */
 import { readFileSync } from 'node:fs';
 import { INTENT_LABELS } from '../../main/contract/events';
+import { labelSide } from '../../main/engine/intents/classifier';
 import { detectLang } from '../../main/engine/text/lang';
 import type { IntentRow } from './dataset-types';
 
@@ -29,16 +32,34 @@ export function readIntentRows(file: string): IntentRow[] {
       throw new Error(`${where}: not valid JSON (${(error as Error).message})`);
     }
     if (typeof raw.text !== 'string') throw new Error(`${where}: field "text" must be a string`);
-    const speaker = raw.speaker ?? 'unknown';
+    const speaker = raw.speaker;
+    if (speaker === undefined) {
+      throw new Error(`${where}: field "speaker" is missing (rep, customer or unknown)`);
+    }
     if (typeof speaker !== 'string' || !SPEAKERS.has(speaker)) {
       throw new Error(`${where}: field "speaker" must be rep, customer or unknown`);
     }
-    const labels = raw.labels ?? [];
+    const labels = raw.labels;
+    if (labels === undefined) {
+      const near = Object.keys(raw).find((k) => /^labels?$|^intents?$|^tags$/i.test(k));
+      throw new Error(
+        `${where}: field "labels" is missing (use [] for none)` +
+          (near ? `; found "${near}" instead` : ''),
+      );
+    }
     if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string')) {
       throw new Error(`${where}: field "labels" must be an array of strings`);
     }
     const unknown = labels.find((l) => !KNOWN_LABELS.has(l));
     if (unknown) throw new Error(`${where}: field "labels" has unknown label "${unknown}"`);
+    const wrongSide = labels.find(
+      (l) => l !== 'none' && speaker !== 'unknown' && ![speaker, 'both'].includes(labelSide(l)),
+    );
+    if (wrongSide) {
+      throw new Error(
+        `${where}: field "labels" has "${wrongSide}", a ${labelSide(wrongSide)} label, on a ${speaker} row`,
+      );
+    }
     const lang = raw.lang === undefined ? detectLang(raw.text) : raw.lang;
     if (lang !== 'en' && lang !== 'zh') throw new Error(`${where}: field "lang" must be en or zh`);
     const row: IntentRow = {
