@@ -6,7 +6,7 @@
  * one bad value falls back to its default instead of taking the others with it. A file that is
  * not JSON is moved aside and the defaults are used, with a warning.
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   type AppSettings,
@@ -15,6 +15,7 @@ import {
   overlaySettingsSchema,
   type Result,
 } from '../contract/api';
+import { loadManifest } from './asr/models';
 import { createLogger } from './log';
 
 const log = createLogger('settings');
@@ -98,6 +99,8 @@ export function createSettings(store: StoreLike, options: SettingsOptions = {}):
           },
         };
       }
+      const refused = checkReferences(parsed.data, patch);
+      if (refused) return { ok: false, error: { code: 'bad_settings', message: refused } };
       try {
         store.set(SETTINGS_KEY, parsed.data);
       } catch (error) {
@@ -121,6 +124,30 @@ export function createSettings(store: StoreLike, options: SettingsOptions = {}):
 }
 
 /** The stored settings over the defaults; each invalid field gets its default and a report. */
+/**
+ * What the schema cannot know: that a speech model is one Cuecard knows and that a playbook
+ * folder exists. Checked for the fields a change sets, so a folder removed since it was chosen
+ * does not stop other changes.
+ */
+function checkReferences(settings: AppSettings, patch: Record<string, unknown>): string | null {
+  if (Object.hasOwn(patch, 'asrModel') && settings.asrModel !== null) {
+    const names = loadManifest().models.map((m) => m.name);
+    if (!names.includes(settings.asrModel)) {
+      return `settings.asrModel: no speech model is called "${settings.asrModel}" (known: ${names.join(', ')})`;
+    }
+  }
+  if (Object.hasOwn(patch, 'playbookDir') && settings.playbookDir !== null) {
+    const dir = settings.playbookDir;
+    if (!path.isAbsolute(dir)) {
+      return `settings.playbookDir: give the full path of the folder, not "${dir}"`;
+    }
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      return `settings.playbookDir: ${dir} is not a folder`;
+    }
+  }
+  return null;
+}
+
 function readSettings(
   stored: Record<string, unknown>,
   invalid: (field: string, value: unknown) => void,

@@ -44,6 +44,38 @@ describe('settings in the data folder', () => {
     expect(settings.get()).toEqual(DEFAULT_APP_SETTINGS);
   });
 
+  it('refuses a speech model it does not know and a playbook folder that is not there', async () => {
+    const { settings } = await openSettingsFile(dataDir());
+    expect(settings.set({ asrModel: 'no-such-model' })).toMatchObject({
+      ok: false,
+      error: {
+        message: expect.stringMatching(
+          /^settings\.asrModel: no speech model is called "no-such-model"/,
+        ),
+      },
+    });
+    expect(settings.set({ playbookDir: 'relative/dir' })).toMatchObject({
+      ok: false,
+      error: {
+        message: 'settings.playbookDir: give the full path of the folder, not "relative/dir"',
+      },
+    });
+    const missing = path.join(tmp, 'no-playbook-here');
+    expect(settings.set({ playbookDir: missing })).toMatchObject({
+      ok: false,
+      error: { message: `settings.playbookDir: ${missing} is not a folder` },
+    });
+    expect(settings.get()).toEqual(DEFAULT_APP_SETTINGS);
+    const playbook = mkdtempSync(path.join(tmp, 'playbook-'));
+    expect(
+      settings.set({
+        asrModel: 'sherpa-onnx-streaming-zipformer-en-2023-06-26',
+        playbookDir: playbook,
+      }).ok,
+    ).toBe(true);
+    expect(settings.set({ asrModel: null, playbookDir: null }).ok).toBe(true);
+  });
+
   it('sets a settings file that is not JSON aside, starts from the defaults and says so', async () => {
     const dir = dataDir();
     const first = await openSettingsFile(dir);
