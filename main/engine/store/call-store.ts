@@ -3,7 +3,7 @@
  * transaction, WAL mode), so a crash loses at most the event being written. Synchronous, like
  * better-sqlite3 itself. Calls left 'live' by a process that died are marked 'interrupted'.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { CallListItem, CallDetail } from '../../contract/api';
@@ -122,6 +122,13 @@ export class CallStore {
   static open(dbPath: string, options: StoreOpenOptions = {}): CallStore {
     const resolved = path.resolve(dbPath);
     const access = options.access ?? 'write';
+    if (existsSync(resolved) && statSync(resolved).isDirectory()) {
+      throw new StoreError(
+        `${resolved}: a folder, not a call database (give the path of a .db file in it)`,
+        'not_a_database',
+        resolved,
+      );
+    }
     if (access === 'read') {
       if (!existsSync(resolved)) {
         throw new StoreError(
@@ -155,6 +162,24 @@ export class CallStore {
       db = new Database(resolved, { readonly: readOnly, fileMustExist: readOnly });
       // Reading the schema first fails cleanly on a file that is not SQLite, before any write.
       db.prepare('SELECT count(*) FROM sqlite_schema').get();
+      // A file damaged in places (a bad sector, a half-copied file) opens; find out now, before
+      // a call is half stored in it, rather than at the first write that touches a bad page.
+      const check = db.pragma('quick_check(3)', { simple: false }) as Array<{
+        quick_check: string;
+      }>;
+      const problems = check
+        .map((row) => row.quick_check.replace(/\*\*\* in database \w+ \*\*\*/g, '').trim())
+        .map((line) => line.replace(/\s*\n\s*/g, ' '))
+        .filter((line) => line !== 'ok');
+      if (problems.length > 0) {
+        throw new StoreError(
+          `${resolved}: the call database is damaged (${problems.join('; ')}); the file was left ` +
+            'untouched. Keep a copy, then recover what it holds with `sqlite3 FILE ".recover"`, ' +
+            'or point CUECARD_DATA_DIR elsewhere.',
+          'damaged',
+          resolved,
+        );
+      }
       if (readOnly) {
         assertCurrentSchema(db, resolved);
       } else {
@@ -173,7 +198,16 @@ export class CallStore {
       if (error instanceof StoreError) throw error;
       const code = (error as { code?: string }).code ?? '';
       const reason = error instanceof Error ? error.message : String(error);
-      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      if (code.startsWith('SQLITE_CORRUPT')) {
+        throw new StoreError(
+          `${resolved}: the call database is damaged (${reason}); the file was left untouched. ` +
+            'Keep a copy, then recover what it holds with `sqlite3 FILE ".recover"`, or point ' +
+            'CUECARD_DATA_DIR elsewhere.',
+          'damaged',
+          resolved,
+        );
+      }
+      if (code === 'SQLITE_NOTADB') {
         throw new StoreError(
           `${resolved}: not a readable Cuecard call database (${reason}); the file was left ` +
             'untouched. Move it aside or point CUECARD_DATA_DIR elsewhere.',

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 export type StoreErrorCode =
   | 'not_a_database'
+  | 'damaged'
   | 'newer_schema'
   | 'older_schema'
   | 'migration_failed'

@@ -374,6 +374,39 @@ describe('CallStore files and versions', () => {
     expect(sha(dbPath)).toBe(before);
   });
 
+  it('refuses a database damaged in one place before a call is half stored in it, and leaves it unchanged', () => {
+    const dbPath = freshPath();
+    const store = CallStore.open(dbPath);
+    startCall(store, 'big');
+    for (let i = 0; i < 400; i++) {
+      store.recordEvent('big', utterance(`u${i}`, `line ${i} about the budget and the price`, i));
+    }
+    store.close();
+    // Overwrite one 4 KB page in the middle, as a bad sector or a half-copied file would.
+    const bytes = readFileSync(dbPath);
+    const page = Math.floor(bytes.length / 4096 / 2);
+    bytes.fill(0x5a, page * 4096, page * 4096 + 4096);
+    writeFileSync(dbPath, bytes);
+    const before = sha(dbPath);
+    for (const access of ['write', 'read'] as const) {
+      let error: unknown;
+      try {
+        CallStore.open(dbPath, { access });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).code).toBe('damaged');
+      expect((error as StoreError).message).toContain(`${dbPath}: the call database is damaged`);
+    }
+    expect(sha(dbPath)).toBe(before);
+  });
+
+  it('names a folder given as the database', () => {
+    expect(() => CallStore.open(dir)).toThrow(`${dir}: a folder, not a call database`);
+    expect(() => CallStore.open(dir, { access: 'read' })).toThrow(`${dir}: a folder`);
+  });
+
   it('refuses another program’s SQLite database instead of adding tables to it', () => {
     const dbPath = path.join(dir, 'other-app.db');
     const db = new Database(dbPath);
