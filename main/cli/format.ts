@@ -73,7 +73,9 @@ export function formatEvent(event: CallEvent): string | null {
         return `call ended (${event.reason}); stored as ${event.callId} (${show})`;
       }
       if (event.stored === false) {
-        return `call ended (${event.reason}); nothing was heard, so no call was stored`;
+        return event.reason === 'error'
+          ? 'call ended (error); nothing was stored'
+          : `call ended (${event.reason}); nothing was heard, so no call was stored`;
       }
       return `call ended (${event.reason})`;
     case 'partial':
