@@ -62,7 +62,10 @@ if (!existsSync(path.join(electronDir, 'path.txt'))) {
       env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' },
     });
   } catch (error) {
-    const reason = String(error.stderr ?? '').split('\n').find((l) => /Error|error/.test(l)) ?? '';
+    const reason =
+      String(error.stderr ?? '')
+        .split('\n')
+        .find((l) => /Error|error/.test(l)) ?? '';
     if (reason) console.error(`[ensure-native] ${reason.trim()}`);
     console.error(
       `[ensure-native] could not download Electron ${electronVersion}. The desktop app needs it; ` +

@@ -102,9 +102,12 @@ const mirror: Check = (value, name) => {
 /** The longest network time limit accepted: one day (Node's timers stop at about 24.8 days). */
 export const MAX_TIMEOUT_S = 86_400;
 
+/** A plain decimal number of seconds ("30", "2.5"); not hex, exponents or "Infinity". */
+export const DECIMAL_SECONDS = /^\d+(\.\d+)?$/;
+
 const seconds: Check = (value, name) => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
+  if (!DECIMAL_SECONDS.test(value) || n <= 0) {
     return { error: `${name}=${value}: must be a number of seconds above 0` };
   }
   return n > MAX_TIMEOUT_S

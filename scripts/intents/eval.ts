@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const file = path.resolve(positional[0] ?? path.join(REPO_ROOT, 'data/intents/test.jsonl'));
 
   const rows = readIntentRows(file);
+  if (rows.length === 0) throw new Error(`${file}: no labelled rows to score`);
   const classifier = await IntentClassifier.load(modelDir);
   try {
     const report = scoreIntents(rows, await predictRows(classifier, rows));

@@ -41,7 +41,9 @@ export function readIntentRows(file: string): IntentRow[] {
     }
     const labels = raw.labels;
     if (labels === undefined) {
-      const near = Object.keys(raw).find((k) => /^labels?$|^intents?$|^tags$/i.test(k));
+      const near = Object.keys(raw).find(
+        (k) => /^(labels?|intents?|tags)$/i.test(k) || closeTo(k.toLowerCase(), 'labels'),
+      );
       throw new Error(
         `${where}: field "labels" is missing (use [] for none)` +
           (near ? `; found "${near}" instead` : ''),
@@ -82,4 +84,24 @@ export function readIntentRows(file: string): IntentRow[] {
     rows.push(row);
   });
   return rows;
+}
+
+/** True when `a` is one edit (a change, a swap, one letter more or less) away from `b`. */
+function closeTo(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  if (a.length === b.length) {
+    const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
+    return (
+      diff.length === 1 ||
+      (diff.length === 2 &&
+        diff[1] === diff[0] + 1 &&
+        a[diff[0]] === b[diff[1]] &&
+        a[diff[1]] === b[diff[0]])
+    );
+  }
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  for (let i = 0; i < long.length; i++) {
+    if (long.slice(0, i) + long.slice(i + 1) === short) return true;
+  }
+  return false;
 }

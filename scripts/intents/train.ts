@@ -113,7 +113,11 @@ export function logitsOf(
 }
 
 /** Logistic regression per label with AdaGrad over the shared sparse inputs. */
-export function trainLinear(rows: EncodedRow[], labelCount: number, options: TrainOptions): LinearModel {
+export function trainLinear(
+  rows: EncodedRow[],
+  labelCount: number,
+  options: TrainOptions,
+): LinearModel {
   const buckets = 1 << options.features.hashBits;
   const model: LinearModel = {
     weights: new Float32Array(buckets * labelCount),

@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -296,41 +297,88 @@ describe('cuecard replay input errors', () => {
     expect(r.stderr).toMatch(/16-bit/);
   });
 
-  it('ends a recording with a problem, not a dead process, when the installed model is the wrong kind of ONNX', async () => {
-    // Real ONNX files that are not a streaming transducer (here: the VAD model) make sherpa-onnx
-    // end the process it runs in; Cuecard must find out in a child process and say so.
-    const vad = packagedVadModelPath();
-    expect(vad).not.toBeNull();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cuecard-wrong-model-'));
+  describe('an installed speech model that cannot work', () => {
     const name = 'sherpa-onnx-streaming-zipformer-en-2023-06-26';
-    const modelDir = path.join(dataDir, 'models', 'asr', name);
-    mkdirSync(modelDir, { recursive: true });
-    const manifest = JSON.parse(
-      readFileSync(path.join(REPO_ROOT, 'models/asr-manifest.json'), 'utf8'),
-    );
-    const files = manifest.models.find((m: { name: string }) => m.name === name).files;
-    for (const part of ['encoder', 'decoder', 'joiner']) {
-      copyFileSync(vad as string, path.join(modelDir, files[part]));
+    /** Installs `name` with the VAD model in place of its three networks, then replays a WAV. */
+    async function replayWith(
+      damage: (files: Record<string, string>, record: { files: Record<string, unknown> }) => void,
+    ) {
+      const vad = packagedVadModelPath();
+      expect(vad).not.toBeNull();
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cuecard-wrong-model-'));
+      const modelDir = path.join(dataDir, 'models', 'asr', name);
+      mkdirSync(modelDir, { recursive: true });
+      const manifest = JSON.parse(
+        readFileSync(path.join(REPO_ROOT, 'models/asr-manifest.json'), 'utf8'),
+      );
+      const names: Record<string, string> = manifest.models.find(
+        (m: { name: string }) => m.name === name,
+      ).files;
+      const files = Object.fromEntries(
+        Object.entries(names).map(([part, file]) => [part, path.join(modelDir, file)]),
+      );
+      for (const part of ['encoder', 'decoder', 'joiner']) copyFileSync(vad as string, files[part]);
+      writeFileSync(files.tokens, '<blk> 0\na 1\n');
+      const record = {
+        name,
+        archiveSha256: '0'.repeat(64),
+        installedAt: '2026-01-01T00:00:00.000Z',
+        files: Object.fromEntries(
+          Object.values(names).map((file) => [
+            file,
+            { size: statSync(path.join(modelDir, file)).size, sha256: '0'.repeat(64) },
+          ]),
+        ),
+      };
+      damage(files, record);
+      writeFileSync(path.join(modelDir, '.cuecard-model.json'), JSON.stringify(record));
+      const file = path.join(dataDir, 'call.wav');
+      const tone = Float32Array.from({ length: 32_000 }, (_, i) => 0.3 * Math.sin(i / 5));
+      writeFileSync(file, encodeWav([tone, new Float32Array(tone.length)], 16_000));
+      const r = await run(
+        process.execPath,
+        [path.join(REPO_ROOT, 'bin/cuecard.mjs'), 'replay', file, '--lang', 'en', '--json'],
+        { env: { ...env, CUECARD_DATA_DIR: dataDir } },
+      ).then(
+        (ok) => ({ code: 0, ...ok }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+      rmSync(dataDir, { recursive: true, force: true });
+      expect(r.code).toBe(1); // a refusal, not the 255 of a process that died
+      expect(r.stderr).toMatch(new RegExp(`cuecard models pull ${name}`));
+      expect(r.stderr).not.toMatch(/terminate called|\n\s+at /);
+      return { ...r, problem: events(r.stdout).find((e) => e.type === 'problem') };
     }
-    writeFileSync(path.join(modelDir, files.tokens), '<blk> 0\na 1\n');
-    writeFileSync(path.join(modelDir, '.cuecard-model.json'), '{}');
-    const file = path.join(dataDir, 'call.wav');
-    const tone = Float32Array.from({ length: 32_000 }, (_, i) => 0.3 * Math.sin(i / 5));
-    writeFileSync(file, encodeWav([tone, new Float32Array(tone.length)], 16_000));
-    const r = await run(
-      process.execPath,
-      [path.join(REPO_ROOT, 'bin/cuecard.mjs'), 'replay', file, '--lang', 'en', '--json'],
-      { env: { ...env, CUECARD_DATA_DIR: dataDir } },
-    ).then(
-      (ok) => ({ code: 0, ...ok }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
-    rmSync(dataDir, { recursive: true, force: true });
-    expect(r.code).toBe(1); // a refusal, not the 255 of a process that died
-    const problem = events(r.stdout).find((e) => e.type === 'problem');
-    expect(problem).toMatchObject({ code: 'asr_config' });
-    expect(r.stderr).toMatch(/could not load the ASR model in .*zipformer-en/);
-    expect(r.stderr).toMatch(/cuecard models pull sherpa-onnx-streaming-zipformer-en-2023-06-26/);
+
+    it('real ONNX files of the wrong kind: a problem, not a dead process', async () => {
+      // sherpa-onnx ends the process it runs in on these; Cuecard finds out in a child process.
+      const r = await replayWith(() => {});
+      expect(r.problem).toMatchObject({ code: 'asr_config' });
+      expect(r.stderr).toMatch(/could not load the ASR model in .*zipformer-en/);
+    });
+
+    it('a file cut short since it was installed: named before anything loads it', async () => {
+      const r = await replayWith((files) => truncateSync(files.encoder, 100_000));
+      expect(r.problem).toMatchObject({ code: 'model_file' });
+      expect(r.stderr).toMatch(/encoder.* is 100000 bytes, but was \d+ when installed/);
+    });
+
+    it('a file cut short and recorded so: named as damaged, without the runtime’s raw output', async () => {
+      const r = await replayWith((files, record) => {
+        truncateSync(files.encoder, 100_000);
+        record.files[path.basename(files.encoder)] = { size: 100_000, sha256: '0'.repeat(64) };
+      });
+      expect(r.problem).toMatchObject({ code: 'model_file' });
+      expect(r.stderr).toMatch(/is damaged or incomplete \(onnxruntime: /);
+    });
+
+    it('an unreadable install record', async () => {
+      const r = await replayWith((_files, record) => {
+        (record as { files: unknown }).files = null;
+      });
+      expect(r.problem).toMatchObject({ code: 'model_file' });
+      expect(r.stderr).toMatch(/the install record is unreadable/);
+    });
   });
 
   it('rejects an unknown --lang', async () => {
@@ -462,9 +510,7 @@ describe('cuecard replay of the inputs a new user has', () => {
     const readable = await cuecard('replay', file, '--db', db);
     expect(readable.stdout).toMatch(/^call from recording$/m);
     expect(readable.stdout).toMatch(/^warning: recording: the recording is cut short/m);
-    expect(readable.stdout).toMatch(
-      /^call ended \(error\); nothing was stored$/m,
-    );
+    expect(readable.stdout).toMatch(/^call ended \(error\); nothing was stored$/m);
     expect(readable.stdout).not.toMatch(/^call [0-9a-f-]{36}/m);
   });
 });

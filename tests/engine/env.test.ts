@@ -50,8 +50,14 @@ describe('CUECARD_* environment variables', () => {
         CUECARD_MODEL_IDLE_TIMEOUT_S: '-1',
       }).errors,
     ).toEqual([
-      'CUECARD_MODEL_CONNECT_TIMEOUT_S=1e9: at most 86400 seconds (one day)',
+      'CUECARD_MODEL_CONNECT_TIMEOUT_S=1e9: must be a number of seconds above 0',
       'CUECARD_MODEL_IDLE_TIMEOUT_S=-1: must be a number of seconds above 0',
+    ]);
+    expect(checkEnvironment({ CUECARD_MODEL_IDLE_TIMEOUT_S: '0x10' }).errors).toEqual([
+      'CUECARD_MODEL_IDLE_TIMEOUT_S=0x10: must be a number of seconds above 0',
+    ]);
+    expect(checkEnvironment({ CUECARD_MODEL_IDLE_TIMEOUT_S: '90000' }).errors).toEqual([
+      'CUECARD_MODEL_IDLE_TIMEOUT_S=90000: at most 86400 seconds (one day)',
     ]);
     expect(checkEnvironment({ CUECARD_MODEL_IDLE_TIMEOUT_S: '90' }).errors).toEqual([]);
   });

@@ -14,7 +14,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function file(name: string, rows: unknown[]): string {
   const out = path.join(tmp, name);
-  writeFileSync(out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(out, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
   return out;
 }
 
@@ -34,6 +34,8 @@ describe('labelled files for eval:intents', () => {
     expect(() => readIntentRows(f)).toThrow(
       `${f}:2: field "labels" is missing (use [] for none); found "label" instead`,
     );
+    const typo = file('typo.jsonl', [{ text: 'hi', speaker: 'rep', lang: 'en', lables: [] }]);
+    expect(() => readIntentRows(typo)).toThrow('found "lables" instead');
   });
 
   it('refuses a row without a speaker, and a label of the other side', () => {
@@ -98,6 +100,20 @@ describe('npm run eval:intents', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/broken\.jsonl:2: not valid JSON/);
+    const empty = path.join(tmp, 'empty.jsonl');
+    writeFileSync(empty, '');
+    const none = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/intents/eval.ts', empty],
+      {
+        cwd: REPO_ROOT,
+      },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/empty\.jsonl: no labelled rows to score/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -28,7 +28,8 @@ import { z } from 'zod';
 import type { ModelStatus as ContractModelStatus } from '../../contract/api';
 import manifestJson from '../../../models/asr-manifest.json' with { type: 'json' };
 import { createLogger } from '../log';
-import { EnvError, MAX_TIMEOUT_S } from '../env';
+import { ModelFileError } from './onnx-file';
+import { DECIMAL_SECONDS, EnvError, MAX_TIMEOUT_S } from '../env';
 import {
   type DownloadTimeouts,
   discardPart,
@@ -270,6 +271,25 @@ export async function resolveModel(
   for (const file of [resolved.encoder, resolved.decoder, resolved.joiner, resolved.tokens]) {
     if (!existsSync(file)) throw new ModelMissingError(entry.name, `${file} is missing`);
   }
+  // The install record says how big each file was; a file cut short or replaced since then is
+  // caught here, cheaply, before anything tries to load it (`models verify` also checks sha256).
+  const recordFile = path.join(dir, RECORD_FILE);
+  const record = await readJson<InstalledRecord>(recordFile);
+  const fix = `Run: cuecard models pull ${entry.name} --force`;
+  if (!record || typeof record.files !== 'object' || record.files === null) {
+    throw new ModelFileError(recordFile, `${recordFile}: the install record is unreadable. ${fix}`);
+  }
+  for (const name of Object.values(entry.files)) {
+    const expected = record.files[name]?.size;
+    const full = path.join(dir, name);
+    const actual = (await stat(full)).size;
+    if (typeof expected === 'number' && actual !== expected) {
+      throw new ModelFileError(
+        full,
+        `${full} is ${actual} bytes, but was ${expected} when installed (damaged or changed). ${fix}`,
+      );
+    }
+  }
   return resolved;
 }
 
@@ -372,7 +392,7 @@ function secondsFromEnv(variable: string, fallbackS: number): number {
   const raw = process.env[variable]?.trim();
   if (!raw) return fallbackS * 1000;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_S) {
+  if (!DECIMAL_SECONDS.test(raw) || value <= 0 || value > MAX_TIMEOUT_S) {
     throw new EnvError(
       variable,
       `${variable}=${raw}: must be a number of seconds above 0 and at most ${MAX_TIMEOUT_S}`,

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { CallLang, Speaker } from '../../contract/events';
 import { createLogger } from '../log';
 import { ASR_SAMPLE_RATE } from '../audio/resample';
-import { assertOnnxFile, assertPlainFile } from './onnx-file';
+import { assertOnnxFile, assertPlainFile, ModelFileError } from './onnx-file';
 
 const log = createLogger('asr');
 const require = createRequire(import.meta.url);
@@ -160,10 +160,18 @@ export async function probeSherpaModel(
     const said = outcome.stderr
       .split('\n')
       .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith('at '))
+      .filter((line) => line && !line.startsWith('at ') && !line.startsWith('terminate called'))
+      .map((line) => line.replace(/^what\(\):\s*/, ''))
       .slice(-2)
       .join(' ');
     const killed = (outcome.error as { killed?: boolean }).killed;
+    if (/protobuf parsing failed|invalid_protobuf|load model from .* failed/i.test(said)) {
+      throw new ModelFileError(
+        paths.encoder,
+        `the ASR model in ${path.dirname(paths.encoder)} is damaged or incomplete ` +
+          `(onnxruntime: ${said.slice(0, 300)}). ${fix}`,
+      );
+    }
     throw new AsrConfigError(
       `sherpa-onnx could not load the ASR model in ${path.dirname(paths.encoder)}` +
         (killed ? ' within the time allowed' : '') +
