@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CallEvent, CueEvent, Speaker } from '../main/contract/events';
 import { Rule } from '../main/engine/playbook/schema';
+import { spansOf } from '../main/engine/intents/competitors';
 import { defaultPlaybookDir } from '../main/engine/resources';
 import { RuleSet } from '../main/engine/rules/engine';
 import { loadEngineParts } from '../main/engine/service';
@@ -91,9 +92,7 @@ async function main(): Promise<void> {
   const understand = (s: (typeof sentences)[number]) =>
     parts.intents.classify({
       ...s,
-      competitorSpans: parts.competitors
-        .find(s.text)
-        .map((m) => ({ index: m.index, length: m.matched.length })),
+      competitorSpans: spansOf(parts.competitors.find(s.text)),
     });
   for (const s of sentences.slice(0, 50)) await understand(s); // warm up
   const inference: number[] = [];

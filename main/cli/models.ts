@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../engine/asr/model-download';
-import { DECIMAL_SECONDS, MAX_TIMEOUT_S } from '../engine/env';
+import { MAX_TIMEOUT_S, timeoutSeconds } from '../engine/env';
 import {
   listModels,
   type ModelStoreOptions,
@@ -87,8 +87,8 @@ async function listCommand(argv: string[], io: CliIo, options: ModelsCommandOpti
 
 function secondsOption(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!DECIMAL_SECONDS.test(value) || seconds <= 0 || seconds > MAX_TIMEOUT_S) {
+  const seconds = timeoutSeconds(value);
+  if (seconds === null) {
     throw new UsageError(
       `${flag} takes a number of seconds above 0 and at most ${MAX_TIMEOUT_S} (got "${value}")`,
     );

@@ -102,14 +102,20 @@ const mirror: Check = (value, name) => {
 /** The longest network time limit accepted: one day (Node's timers stop at about 24.8 days). */
 export const MAX_TIMEOUT_S = 86_400;
 
-/** A plain decimal number of seconds ("30", "2.5"); not hex, exponents or "Infinity". */
-export const DECIMAL_SECONDS = /^\d+(\.\d+)?$/;
+/** Seconds written as a plain decimal number above 0 ("30", "2.5"; not hex, "1e9" or "Infinity"). */
+function positiveSeconds(value: string): number | null {
+  return /^\d+(\.\d+)?$/.test(value) && Number(value) > 0 ? Number(value) : null;
+}
+
+/** A network time limit in seconds, as a variable or an option gives it; null when unusable. */
+export function timeoutSeconds(value: string): number | null {
+  const n = positiveSeconds(value);
+  return n !== null && n <= MAX_TIMEOUT_S ? n : null;
+}
 
 const seconds: Check = (value, name) => {
-  const n = Number(value);
-  if (!DECIMAL_SECONDS.test(value) || n <= 0) {
-    return { error: `${name}=${value}: must be a number of seconds above 0` };
-  }
+  const n = positiveSeconds(value);
+  if (n === null) return { error: `${name}=${value}: must be a number of seconds above 0` };
   return n > MAX_TIMEOUT_S
     ? { error: `${name}=${value}: at most ${MAX_TIMEOUT_S} seconds (one day)` }
     : null;

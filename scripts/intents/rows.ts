@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { INTENT_LABELS } from '../../main/contract/events';
 import { labelSide } from '../../main/engine/intents/classifier';
+import { editDistance } from '../../main/engine/text/edit-distance';
 import { detectLang } from '../../main/engine/text/lang';
 import type { IntentRow } from './dataset-types';
 
@@ -42,7 +43,7 @@ export function readIntentRows(file: string): IntentRow[] {
     const labels = raw.labels;
     if (labels === undefined) {
       const near = Object.keys(raw).find(
-        (k) => /^(labels?|intents?|tags)$/i.test(k) || closeTo(k.toLowerCase(), 'labels'),
+        (k) => /^(intents?|tags)$/i.test(k) || editDistance(k.toLowerCase(), 'labels', 1) <= 1,
       );
       throw new Error(
         `${where}: field "labels" is missing (use [] for none)` +
@@ -84,24 +85,4 @@ export function readIntentRows(file: string): IntentRow[] {
     rows.push(row);
   });
   return rows;
-}
-
-/** True when `a` is one edit (a change, a swap, one letter more or less) away from `b`. */
-function closeTo(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  if (a.length === b.length) {
-    const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
-    return (
-      diff.length === 1 ||
-      (diff.length === 2 &&
-        diff[1] === diff[0] + 1 &&
-        a[diff[0]] === b[diff[1]] &&
-        a[diff[1]] === b[diff[0]])
-    );
-  }
-  const [short, long] = a.length < b.length ? [a, b] : [b, a];
-  for (let i = 0; i < long.length; i++) {
-    if (long.slice(0, i) + long.slice(i + 1) === short) return true;
-  }
-  return false;
 }

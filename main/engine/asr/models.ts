@@ -28,8 +28,9 @@ import { z } from 'zod';
 import type { ModelStatus as ContractModelStatus } from '../../contract/api';
 import manifestJson from '../../../models/asr-manifest.json' with { type: 'json' };
 import { createLogger } from '../log';
+import { defaultDataDir } from '../store/paths';
 import { ModelFileError } from './onnx-file';
-import { DECIMAL_SECONDS, EnvError, MAX_TIMEOUT_S } from '../env';
+import { EnvError, envValue, MAX_TIMEOUT_S, timeoutSeconds } from '../env';
 import {
   type DownloadTimeouts,
   discardPart,
@@ -127,18 +128,7 @@ export class ModelChecksumError extends ModelArchiveError {
 
 /** Where Cuecard keeps user data: CUECARD_DATA_DIR, else the platform's usual folder. */
 export function cuecardDataDir(): string {
-  const configured = process.env.CUECARD_DATA_DIR?.trim();
-  if (configured) return path.resolve(configured);
-  if (process.platform === 'darwin')
-    return path.join(os.homedir(), 'Library', 'Application Support', 'Cuecard');
-  if (process.platform === 'win32') {
-    return path.join(
-      process.env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'),
-      'Cuecard',
-    );
-  }
-  const xdg = process.env.XDG_CONFIG_HOME?.trim();
-  return path.join(xdg ? xdg : path.join(os.homedir(), '.config'), 'cuecard');
+  return defaultDataDir();
 }
 
 export interface ModelStoreOptions {
@@ -194,6 +184,12 @@ async function readJson<T>(file: string): Promise<T | null> {
   } catch {
     return null;
   }
+}
+
+/** The install record of the model in `modelDir`; null when it is missing or unreadable. */
+async function readInstalledRecord(modelDir: string): Promise<InstalledRecord | null> {
+  const record = await readJson<InstalledRecord>(path.join(modelDir, RECORD_FILE));
+  return record && typeof record.files === 'object' && record.files !== null ? record : null;
 }
 
 /** Writes `file` whole or not at all (a crash never leaves half a JSON file). */
@@ -273,10 +269,10 @@ export async function resolveModel(
   }
   // The install record says how big each file was; a file cut short or replaced since then is
   // caught here, cheaply, before anything tries to load it (`models verify` also checks sha256).
-  const recordFile = path.join(dir, RECORD_FILE);
-  const record = await readJson<InstalledRecord>(recordFile);
+  const record = await readInstalledRecord(dir);
   const fix = `Run: cuecard models pull ${entry.name} --force`;
-  if (!record || typeof record.files !== 'object' || record.files === null) {
+  if (!record) {
+    const recordFile = path.join(dir, RECORD_FILE);
     throw new ModelFileError(recordFile, `${recordFile}: the install record is unreadable. ${fix}`);
   }
   for (const name of Object.values(entry.files)) {
@@ -389,10 +385,10 @@ const DEFAULT_CONNECT_TIMEOUT_S = 30;
 const DEFAULT_IDLE_TIMEOUT_S = 60;
 
 function secondsFromEnv(variable: string, fallbackS: number): number {
-  const raw = process.env[variable]?.trim();
+  const raw = envValue(variable);
   if (!raw) return fallbackS * 1000;
-  const value = Number(raw);
-  if (!DECIMAL_SECONDS.test(raw) || value <= 0 || value > MAX_TIMEOUT_S) {
+  const value = timeoutSeconds(raw);
+  if (value === null) {
     throw new EnvError(
       variable,
       `${variable}=${raw}: must be a number of seconds above 0 and at most ${MAX_TIMEOUT_S}`,
@@ -741,8 +737,8 @@ async function inspectInstalled(
   entry: ModelEntry,
   modelDir: string,
 ): Promise<{ record: InstalledRecord | null; problems: string[] }> {
-  const record = await readJson<InstalledRecord>(path.join(modelDir, RECORD_FILE));
-  if (!record?.files) {
+  const record = await readInstalledRecord(modelDir);
+  if (!record) {
     const problem = existsSync(path.join(modelDir, RECORD_FILE))
       ? `${RECORD_FILE} is unreadable`
       : 'not installed';

@@ -7,12 +7,12 @@
  * first: the binding reports a bad path only as "Please check your config!", and aborts the
  * process on a file that is not ONNX.
  */
-import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { CallLang, Speaker } from '../../contract/events';
 import { createLogger } from '../log';
+import { runNodeScript } from '../node-script';
 import { ASR_SAMPLE_RATE } from '../audio/resample';
 import { assertOnnxFile, assertPlainFile, ModelFileError } from './onnx-file';
 
@@ -100,6 +100,19 @@ export interface SherpaEngineOptions {
   probeTimeoutMs?: number;
 }
 
+/**
+ * Checks that every file of the model is there and looks right, since the binding reports a bad
+ * path only as "Please check your config!". Returns the fix to name in later errors.
+ */
+function assertModelFiles(paths: TransducerModelPaths, options: SherpaEngineOptions): string {
+  const fix = options.fix ?? 'Download the model again.';
+  assertPlainFile(paths.tokens, 'ASR tokens file', fix);
+  assertOnnxFile(paths.encoder, 'ASR encoder', fix);
+  assertOnnxFile(paths.decoder, 'ASR decoder', fix);
+  assertOnnxFile(paths.joiner, 'ASR joiner', fix);
+  return fix;
+}
+
 /** The binding's configuration for a streaming transducer with Cuecard's endpoint rules. */
 function sherpaConfig(paths: TransducerModelPaths, options: SherpaEngineOptions): object {
   const rules = { ...DEFAULT_ENDPOINT_RULES, ...options.endpoint };
@@ -128,11 +141,7 @@ export async function probeSherpaModel(
   paths: TransducerModelPaths,
   options: SherpaEngineOptions = {},
 ): Promise<void> {
-  const fix = options.fix ?? 'Download the model again.';
-  assertPlainFile(paths.tokens, 'ASR tokens file', fix);
-  assertOnnxFile(paths.encoder, 'ASR encoder', fix);
-  assertOnnxFile(paths.decoder, 'ASR decoder', fix);
-  assertOnnxFile(paths.joiner, 'ASR joiner', fix);
+  const fix = assertModelFiles(paths, options);
   const key = [paths.encoder, paths.decoder, paths.joiner, paths.tokens]
     .map((file) => {
       const { size, mtimeMs } = statSync(file);
@@ -142,20 +151,11 @@ export async function probeSherpaModel(
   if (probedModels.has(key)) return;
   const binding = require.resolve('sherpa-onnx-node');
   const config = JSON.stringify(sherpaConfig(paths, options));
-  const outcome = await new Promise<{ error: Error | null; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['-e', PROBE_SCRIPT, binding, config],
-      {
-        // In the desktop app the executable is Electron's; this makes it run the script as Node.
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-        timeout: options.probeTimeoutMs ?? 120_000,
-        maxBuffer: 4 * 1024 * 1024,
-        windowsHide: true,
-      },
-      (error, _stdout, stderr) => resolve({ error, stderr }),
-    );
-  });
+  const outcome = await runNodeScript(
+    PROBE_SCRIPT,
+    [binding, config],
+    options.probeTimeoutMs ?? 120_000,
+  );
   if (outcome.error) {
     const said = outcome.stderr
       .split('\n')
@@ -164,7 +164,7 @@ export async function probeSherpaModel(
       .map((line) => line.replace(/^what\(\):\s*/, ''))
       .slice(-2)
       .join(' ');
-    const killed = (outcome.error as { killed?: boolean }).killed;
+    const killed = outcome.error.killed;
     if (/protobuf parsing failed|invalid_protobuf|load model from .* failed/i.test(said)) {
       throw new ModelFileError(
         paths.encoder,
@@ -198,11 +198,7 @@ export function createSherpaEngine(
   paths: TransducerModelPaths,
   options: SherpaEngineOptions = {},
 ): AsrEngine<NativeOnlineStream> {
-  const fix = options.fix ?? 'Download the model again.';
-  assertPlainFile(paths.tokens, 'ASR tokens file', fix);
-  assertOnnxFile(paths.encoder, 'ASR encoder', fix);
-  assertOnnxFile(paths.decoder, 'ASR decoder', fix);
-  assertOnnxFile(paths.joiner, 'ASR joiner', fix);
+  const fix = assertModelFiles(paths, options);
 
   const config = sherpaConfig(paths, options);
   const sherpa = require('sherpa-onnx-node') as {

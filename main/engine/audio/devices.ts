@@ -2,11 +2,11 @@
  * Audio input devices through naudiodon (PortAudio). The native module is loaded only when a
  * device is listed or opened, and a machine without sound support gets an empty list, not a crash.
  */
-import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import type { AudioDevice } from '../../contract/api';
 import { createLogger } from '../log';
+import { runNodeScript } from '../node-script';
 
 const log = createLogger('devices');
 const require = createRequire(import.meta.url);
@@ -32,6 +32,18 @@ function loadNaudiodon(): Naudiodon {
   return require('naudiodon') as Naudiodon;
 }
 
+/** The devices that can record, as the contract describes them. */
+function inputDevices(devices: NaudiodonDevice[]): AudioDevice[] {
+  return devices
+    .filter((device) => device.maxInputChannels > 0)
+    .map((device) => ({
+      id: device.id,
+      name: device.name,
+      inputChannels: device.maxInputChannels,
+      hostApi: device.hostAPIName,
+    }));
+}
+
 /**
  * Input devices (at least one input channel), listed in this process. Empty when audio support
  * cannot be loaded. PortAudio's probing makes ALSA and JACK print many lines on this process's
@@ -39,15 +51,7 @@ function loadNaudiodon(): Naudiodon {
  */
 export function listAudioDevices(): AudioDevice[] {
   try {
-    return loadNaudiodon()
-      .getDevices()
-      .filter((device) => device.maxInputChannels > 0)
-      .map((device) => ({
-        id: device.id,
-        name: device.name,
-        inputChannels: device.maxInputChannels,
-        hostApi: device.hostAPIName,
-      }));
+    return inputDevices(loadNaudiodon().getDevices());
   } catch (error) {
     log.warn({ err: (error as Error).message }, 'listAudioDevices: audio support unavailable');
     return [];
@@ -122,22 +126,7 @@ export async function listAudioDevicesQuietly(timeoutMs = 10_000): Promise<Audio
     log.warn({ err: (error as Error).message }, 'listAudioDevicesQuietly: naudiodon missing');
     return [];
   }
-  const output = await new Promise<{ stdout: string; stderr: string; error: Error | null }>(
-    (resolve) => {
-      execFile(
-        process.execPath,
-        ['-e', LIST_DEVICES_SCRIPT, modulePath],
-        {
-          // In the desktop app the executable is Electron's; this makes it run the script as Node.
-          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-          timeout: timeoutMs,
-          maxBuffer: 4 * 1024 * 1024,
-          windowsHide: true,
-        },
-        (error, stdout, stderr) => resolve({ stdout, stderr, error }),
-      );
-    },
-  );
+  const output = await runNodeScript(LIST_DEVICES_SCRIPT, [modulePath], timeoutMs);
   if (output.stderr.trim()) {
     const lines = output.stderr.trim().split('\n');
     log.debug(
@@ -154,15 +143,7 @@ export async function listAudioDevicesQuietly(timeoutMs = 10_000): Promise<Audio
     return [];
   }
   try {
-    const devices = JSON.parse(output.stdout) as NaudiodonDevice[];
-    return devices
-      .filter((device) => device.maxInputChannels > 0)
-      .map((device) => ({
-        id: device.id,
-        name: device.name,
-        inputChannels: device.maxInputChannels,
-        hostApi: device.hostAPIName,
-      }));
+    return inputDevices(JSON.parse(output.stdout) as NaudiodonDevice[]);
   } catch (error) {
     log.warn({ err: (error as Error).message }, 'listAudioDevicesQuietly: unreadable device list');
     return [];

@@ -50,15 +50,16 @@ export function withGenericCompetitors(
   lang: CallLang,
 ): string {
   const generic = lang === 'zh' ? '别家' : 'the other vendor';
+  // English words need spaces around the stand-in when the name was glued to a word.
+  const pad = lang === 'zh' ? '' : ' ';
   let out = '';
   let at = 0;
   for (const { index, length } of [...spans].sort((a, b) => a.index - b.index)) {
     if (index < at || length <= 0 || index + length > text.length) continue;
     const before = text.slice(at, index);
-    const pad = lang === 'zh' ? '' : ' ';
     out += before + (before && !/\s$/.test(before) ? pad : '') + generic;
     at = index + length;
-    if (pad && at < text.length && /[\p{L}\p{N}]/u.test(text[at] ?? '')) out += pad;
+    if (pad && /[\p{L}\p{N}]/u.test(text[at] ?? '')) out += pad;
   }
   return out + text.slice(at);
 }

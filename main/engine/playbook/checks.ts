@@ -10,6 +10,7 @@ import {
   REP_INTENTS,
 } from '../../contract/events';
 import { issueAt, type PlaybookIssue, type PlaybookSource, placeOf } from './issues';
+import { editDistance } from '../text/edit-distance';
 import type { Battlecard, Evidence, PlaybookMeta, Rule, RuleCondition, TalkTrack } from './schema';
 
 /** An item of the playbook and where it was written. */
@@ -331,20 +332,4 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
     (c) => needle.length >= 3 && (c.includes(needle) || needle.includes(c)),
   );
   return containing ?? null;
-}
-
-/** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
 }

@@ -18,6 +18,7 @@ import {
   type UtteranceEvent,
 } from '../../contract/events';
 import { createLogger } from '../log';
+import { spansOf } from '../intents/competitors';
 import { competitorNames, localList, localText, type Playbook } from '../playbook/load';
 import type { RuleFiring, RuleSet, RuleState, ShowItem } from '../rules/engine';
 import { detectLang } from '../text/lang';
@@ -303,7 +304,7 @@ export class CallSession {
       speaker: source.speaker,
       lang,
       previous: previous ? { text: previous.text, speaker: previous.speaker } : null,
-      competitorSpans: matches.map((m) => ({ index: m.index, length: m.matched.length })),
+      competitorSpans: spansOf(matches),
     });
     const named = this.localCompetitor(matches[0] ?? null, lang);
     const intents = mergeCompetitor(labels, named, source.speaker);

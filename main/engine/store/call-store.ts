@@ -92,6 +92,17 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** A database SQLite can open but not trust: what it found, and what the user can do. */
+function damaged(dbPath: string, reason: string): StoreError {
+  return new StoreError(
+    `${dbPath}: the call database is damaged (${reason}); the file was left untouched. Keep a ` +
+      'copy, then recover what it holds with `sqlite3 FILE ".recover"`, or point ' +
+      'CUECARD_DATA_DIR elsewhere.',
+    'damaged',
+    dbPath,
+  );
+}
+
 /** True when a live call's owning process is gone (not this one, and not running). */
 function isOwnerGone(owner: number | null): boolean {
   return owner === null || (owner !== process.pid && !isProcessAlive(owner));
@@ -172,13 +183,7 @@ export class CallStore {
         .map((line) => line.replace(/\s*\n\s*/g, ' '))
         .filter((line) => line !== 'ok');
       if (problems.length > 0) {
-        throw new StoreError(
-          `${resolved}: the call database is damaged (${problems.join('; ')}); the file was left ` +
-            'untouched. Keep a copy, then recover what it holds with `sqlite3 FILE ".recover"`, ' +
-            'or point CUECARD_DATA_DIR elsewhere.',
-          'damaged',
-          resolved,
-        );
+        throw damaged(resolved, problems.join('; '));
       }
       if (readOnly) {
         assertCurrentSchema(db, resolved);
@@ -199,13 +204,7 @@ export class CallStore {
       const code = (error as { code?: string }).code ?? '';
       const reason = error instanceof Error ? error.message : String(error);
       if (code.startsWith('SQLITE_CORRUPT')) {
-        throw new StoreError(
-          `${resolved}: the call database is damaged (${reason}); the file was left untouched. ` +
-            'Keep a copy, then recover what it holds with `sqlite3 FILE ".recover"`, or point ' +
-            'CUECARD_DATA_DIR elsewhere.',
-          'damaged',
-          resolved,
-        );
+        throw damaged(resolved, reason);
       }
       if (code === 'SQLITE_NOTADB') {
         throw new StoreError(

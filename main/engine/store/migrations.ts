@@ -202,6 +202,29 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
+function latestVersion(migrations: readonly Migration[]): number {
+  return migrations[migrations.length - 1]?.version ?? 0;
+}
+
+/** The schema version of `db`; throws StoreError when a newer Cuecard wrote it. */
+function schemaVersionReadable(
+  db: Database.Database,
+  dbPath: string,
+  migrations: readonly Migration[],
+): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = latestVersion(migrations);
+  if (current > latest) {
+    throw new StoreError(
+      `${dbPath}: the call database was written by a newer Cuecard (schema version ${current}; ` +
+        `this version reads up to ${latest}). Update Cuecard; the file was left untouched.`,
+      'newer_schema',
+      dbPath,
+    );
+  }
+  return current;
+}
+
 /**
  * Brings the schema of `db` up to the newest of `migrations`. A database written by a newer
  * Cuecard, or an SQLite file that is not Cuecard's, is refused without touching it.
@@ -212,16 +235,7 @@ export function migrate(
   dbPath: string,
   migrations: readonly Migration[] = MIGRATIONS,
 ): number[] {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = migrations[migrations.length - 1]?.version ?? 0;
-  if (current > latest) {
-    throw new StoreError(
-      `${dbPath}: the call database was written by a newer Cuecard (schema version ${current}; ` +
-        `this version reads up to ${latest}). Update Cuecard; the file was left untouched.`,
-      'newer_schema',
-      dbPath,
-    );
-  }
+  const current = schemaVersionReadable(db, dbPath, migrations);
   const applicationId = db.pragma('application_id', { simple: true }) as number;
   const tableCount = (
     db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'").get() as {
@@ -280,16 +294,7 @@ export function assertCurrentSchema(
   dbPath: string,
   migrations: readonly Migration[] = MIGRATIONS,
 ): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = migrations[migrations.length - 1]?.version ?? 0;
-  if (current > latest) {
-    throw new StoreError(
-      `${dbPath}: the call database was written by a newer Cuecard (schema version ${current}; ` +
-        `this version reads up to ${latest}). Update Cuecard; the file was left untouched.`,
-      'newer_schema',
-      dbPath,
-    );
-  }
+  const current = schemaVersionReadable(db, dbPath, migrations);
   const applicationId = db.pragma('application_id', { simple: true }) as number;
   if (current === 0 || applicationId !== APPLICATION_ID) {
     throw new StoreError(
@@ -298,6 +303,7 @@ export function assertCurrentSchema(
       dbPath,
     );
   }
+  const latest = latestVersion(migrations);
   if (current < latest) {
     throw new StoreError(
       `${dbPath}: the call database has schema version ${current} and needs upgrading to ` +

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  allowedEdits,
-  CompetitorMatcher,
-  editDistance,
-} from '../../../main/engine/intents/competitors';
+import { allowedEdits, CompetitorMatcher } from '../../../main/engine/intents/competitors';
+import { editDistance } from '../../../main/engine/text/edit-distance';
 
 const matcher = new CompetitorMatcher([
   { id: 'helix', name: 'Helix Devices', aliases: ['Helix', '赫利克斯'] },
