@@ -1,8 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../main/cli/index';
 import { modelsCommand } from '../../main/cli/models';
@@ -17,9 +16,8 @@ import {
   manifestFor,
   startArchiveServer,
 } from '../engine/asr/model-fixtures';
-import { REPO_ROOT } from '../helpers/shared';
+import { CUECARD_BIN, cuecard as runCuecard } from '../helpers/cli';
 
-const run = promisify(execFile);
 const DEFAULT_MODEL = 'sherpa-onnx-streaming-zipformer-bilingual-zh-en-2023-02-20';
 const DEFAULT_ARCHIVE_BYTES = 511274346;
 
@@ -62,20 +60,9 @@ function suggestedCommand(text: string): string[] | null {
   return match ? match[1].trim().split(/\s+/) : null;
 }
 
-/** Runs the real `cuecard` program; resolves with its exit code and output. */
-async function cuecard(env: Record<string, string>, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [path.join(REPO_ROOT, 'bin/cuecard.mjs'), ...args],
-      { env: { ...process.env, CUECARD_DATA_DIR: dataDir, ...env } },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** Runs the real `cuecard` program with this test's data folder. */
+const cuecard = (env: Record<string, string>, ...args: string[]) =>
+  runCuecard(args, { env: { CUECARD_DATA_DIR: dataDir, ...env } });
 
 interface Failure {
   name: string;
@@ -335,13 +322,9 @@ describe('the cuecard program with the shipped manifest', () => {
         res.write(Buffer.concat([Buffer.from('BZh9'), Buffer.alloc(1020, 1)]));
         return true;
       };
-      const child = spawn(
-        process.execPath,
-        [path.join(REPO_ROOT, 'bin/cuecard.mjs'), 'models', 'pull', DEFAULT_MODEL],
-        {
-          env: { ...process.env, CUECARD_DATA_DIR: dataDir, CUECARD_MODEL_MIRROR: server.baseUrl },
-        },
-      );
+      const child = spawn(process.execPath, [CUECARD_BIN, 'models', 'pull', DEFAULT_MODEL], {
+        env: { ...process.env, CUECARD_DATA_DIR: dataDir, CUECARD_MODEL_MIRROR: server.baseUrl },
+      });
       let stderr = '';
       child.stderr.on('data', (chunk) => {
         stderr += chunk;

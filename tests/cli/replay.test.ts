@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -11,47 +11,25 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../main/contract/events';
 import { packagedVadModelPath } from '../../main/engine/audio/vad';
 import { encodeWav } from '../../main/engine/audio/wav';
 import { loadPlaybook } from '../../main/engine/playbook/load';
 import { defaultPlaybookDir } from '../../main/engine/resources';
+import { jsonLines, cuecard as runCuecard } from '../helpers/cli';
 import { legacyEncoder } from '../helpers/legacy-encoding';
 import { describeWithShared, REPO_ROOT, sharedPath } from '../helpers/shared';
 
-const run = promisify(execFile);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cuecard-cli-'));
 const db = path.join(tmp, 'calls.db');
-// No ASR model is installed for these tests: recordings must stop with the pull hint.
-const env = { ...process.env, CUECARD_DATA_DIR: tmp, CUECARD_MODEL_MIRROR: '' };
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cuecard(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [path.join(REPO_ROOT, 'bin/cuecard.mjs'), ...args],
-      {
-        env,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+// No ASR model is installed for these tests: recordings must stop with the pull hint.
+const cuecard = (...args: string[]) => runCuecard(args, { env: { CUECARD_DATA_DIR: tmp } });
 
 function events(stdout: string): CallEvent[] {
-  const all: CallEvent[] = stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l));
+  const all = jsonLines<CallEvent>(stdout);
   // Whatever the input, the stream never goes back in time.
   for (let i = 1; i < all.length; i++) {
     expect(all[i].t, `${all[i].type} after ${all[i - 1].type}`).toBeGreaterThanOrEqual(
@@ -121,42 +99,33 @@ describeWithShared('cuecard replay on the shared call transcripts', () => {
     });
   }
 
-  it('finds every expected cue in en-brightline with the Brightline playbook', async () => {
-    const dir = path.join(REPO_ROOT, 'tests/fixtures/brightline');
-    const r = await cuecard(
-      'replay',
-      path.join(dir, 'en-brightline.vtt'),
-      '--playbook',
-      path.join(dir, 'playbook'),
-      '--rep',
-      'Priya Nair',
-      '--json',
-      '--db',
-      db,
-    );
-    expect(r.stderr).toBe('');
-    const scored = score(path.join(dir, 'en-brightline.truth.json'), r.stdout);
-    expect(scored.report).toMatch(/cues 5\/5, must_not violations 0/);
-    expect(cardsShownTwiceWithinCooldown(events(r.stdout), path.join(dir, 'playbook'))).toEqual([]);
-  });
-
-  it('finds every expected cue in zh-brightline, whose competitor 轨迹 is also an ordinary word', async () => {
-    const dir = path.join(REPO_ROOT, 'tests/fixtures/brightline');
-    const r = await cuecard(
-      'replay',
-      path.join(dir, 'zh-brightline.vtt'),
-      '--playbook',
-      path.join(dir, 'playbook'),
-      '--rep',
-      '张伟',
-      '--json',
-      '--db',
-      path.join(tmp, 'zh-brightline.db'),
-    );
-    expect(r.stderr).toBe('');
-    const scored = score(path.join(dir, 'zh-brightline.truth.json'), r.stdout);
-    expect(scored.report).toMatch(/cues 5\/5, must_not violations 0/);
-  });
+  // zh-brightline's competitor 轨迹 is also an ordinary word. The English call is stored in the
+  // shared database, which the next test lists; the Chinese one in its own.
+  for (const [name, rep, callDb] of [
+    ['en-brightline', 'Priya Nair', db],
+    ['zh-brightline', '张伟', path.join(tmp, 'zh-brightline.db')],
+  ] as const) {
+    it(`finds every expected cue in ${name} with the Brightline playbook`, async () => {
+      const dir = path.join(REPO_ROOT, 'tests/fixtures/brightline');
+      const playbook = path.join(dir, 'playbook');
+      const vtt = path.join(dir, `${name}.vtt`);
+      const r = await cuecard(
+        'replay',
+        vtt,
+        '--playbook',
+        playbook,
+        '--rep',
+        rep,
+        '--json',
+        '--db',
+        callDb,
+      );
+      expect(r.stderr).toBe('');
+      const scored = score(path.join(dir, `${name}.truth.json`), r.stdout);
+      expect(scored.report).toMatch(/cues 5\/5, must_not violations 0/);
+      expect(cardsShownTwiceWithinCooldown(events(r.stdout), playbook)).toEqual([]);
+    });
+  }
 
   it('stores the replayed calls so they can be listed, searched and shown', async () => {
     const list = await cuecard('calls', 'list', '--db', db, '--json');
@@ -335,14 +304,9 @@ describe('cuecard replay input errors', () => {
       const file = path.join(dataDir, 'call.wav');
       const tone = Float32Array.from({ length: 32_000 }, (_, i) => 0.3 * Math.sin(i / 5));
       writeFileSync(file, encodeWav([tone, new Float32Array(tone.length)], 16_000));
-      const r = await run(
-        process.execPath,
-        [path.join(REPO_ROOT, 'bin/cuecard.mjs'), 'replay', file, '--lang', 'en', '--json'],
-        { env: { ...env, CUECARD_DATA_DIR: dataDir } },
-      ).then(
-        (ok) => ({ code: 0, ...ok }),
-        (e: { code: number; stdout: string; stderr: string }) => e,
-      );
+      const r = await runCuecard(['replay', file, '--lang', 'en', '--json'], {
+        env: { CUECARD_DATA_DIR: dataDir },
+      });
       rmSync(dataDir, { recursive: true, force: true });
       expect(r.code).toBe(1); // a refusal, not the 255 of a process that died
       expect(r.stderr).toMatch(new RegExp(`cuecard models pull ${name}`));

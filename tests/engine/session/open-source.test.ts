@@ -6,6 +6,7 @@ import { RecordingSource } from '../../../main/engine/audio/recording-source';
 import { encodeWav } from '../../../main/engine/audio/wav';
 import { openSource, SourceError } from '../../../main/engine/session/open-source';
 import { TranscriptError, TranscriptSource } from '../../../main/engine/transcripts';
+import { rejection } from '../../helpers/rejection';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cuecard-open-source-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,14 +44,7 @@ const names: Array<[string, string]> = [
   ['json', 'call.wav'],
 ];
 
-async function openError(file: string): Promise<Error> {
-  const error = await openSource(file).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return error as Error;
-}
+const openError = (file: string) => rejection(openSource(file), Error);
 
 describe('choosing the reader for a file', () => {
   it.each(names)('reads %s content named %s by what it holds', async (kind, name) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTranscript, TranscriptError } from '../../../main/engine/transcripts';
 import { legacyEncoder } from '../../helpers/legacy-encoding';
+import { rejection } from '../../helpers/rejection';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cuecard-encodings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,14 +78,7 @@ const expectedTurns = [
   ['customer', '王主任', '预算已经冻结了，我们再看看吧。', 4, 6.5],
 ];
 
-async function loadError(file: string): Promise<TranscriptError> {
-  const error = await loadTranscript(file).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TranscriptError);
-  return error as TranscriptError;
-}
+const loadError = (file: string) => rejection(loadTranscript(file), TranscriptError);
 
 describe('transcript text encodings', () => {
   const matrix = calls.flatMap(([format, text]) =>

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadTranscript, TranscriptError } from '../../../main/engine/transcripts';
 import { MAX_TRANSCRIPT_BYTES, MAX_TRANSCRIPT_CUES } from '../../../main/engine/transcripts/limits';
 import { REPO_ROOT } from '../../helpers/shared';
+import { rejection } from '../../helpers/rejection';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cuecard-limits-'));
@@ -23,14 +24,7 @@ function sparseFile(name: string, start: string, size: number): string {
   return file;
 }
 
-async function loadError(file: string): Promise<TranscriptError> {
-  const error = await loadTranscript(file).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TranscriptError);
-  return error as TranscriptError;
-}
+const loadError = (file: string) => rejection(loadTranscript(file), TranscriptError);
 
 /** Resident memory the process gained while `work` ran, in MB. */
 async function memoryGrowthMb(work: () => Promise<unknown>): Promise<number> {

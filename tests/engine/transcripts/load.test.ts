@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTranscript, TranscriptError } from '../../../main/engine/transcripts';
 import { describeWithShared, sharedPath } from '../../helpers/shared';
+import { rejection } from '../../helpers/rejection';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cuecard-transcripts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,14 +15,8 @@ function write(name: string, content: string): string {
   return file;
 }
 
-async function loadError(file: string, rep?: string): Promise<TranscriptError> {
-  const error = await loadTranscript(file, { rep }).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TranscriptError);
-  return error as TranscriptError;
-}
+const loadError = (file: string, rep?: string) =>
+  rejection(loadTranscript(file, { rep }), TranscriptError);
 
 describeWithShared('shared transcripts', () => {
   it('reads the English demo call with its two speakers and the rep chosen by name', async () => {
